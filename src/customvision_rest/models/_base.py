@@ -1,0 +1,72 @@
+"""Building blocks shared by every wire model: the base class, UTC datetimes and open enums.
+
+The service speaks camelCase JSON, adds fields over time and extends its enums without notice. The base
+class therefore accepts both snake_case and camelCase names, keeps unknown fields (so a newer service never
+breaks a pinned client, and a model sent back carries them unchanged), and every enum accepts values it has
+never seen.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
+
+__all__ = ["CustomVisionModel", "OpenEnum", "UtcDatetime"]
+
+
+class CustomVisionModel(BaseModel):
+    """Base of every request and response model.
+
+    Attributes are snake_case in Python and camelCase on the wire; both spellings are accepted on input.
+    Fields the model does not declare are kept (``model_extra``) and serialised back unchanged.
+    """
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        extra="allow",
+        use_enum_values=False,
+        ser_json_inf_nan="constants",
+    )
+
+    def to_wire(self) -> dict[str, Any]:
+        """Return the JSON-ready camelCase dict the service expects, omitting unset optional fields."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def _as_utc(value: datetime) -> datetime:
+    # The service writes some timestamps with no offset at all (image ``created``); they are UTC.
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
+"""A datetime that is always timezone-aware and in UTC, whatever form the service wrote it in."""
+
+
+class OpenEnum(str, Enum):
+    """A string enum that accepts values it does not list.
+
+    The specification marks every enum as extensible: the service may answer a value this release has never
+    heard of. Such a value becomes a pseudo-member that compares equal to its string, instead of an error.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        # Cache it so that the same unknown value always yields the same object.
+        cls._value2member_map_[value] = member
+        return member
+
+    def __str__(self) -> str:
+        return str(self.value)
