@@ -1,0 +1,779 @@
+"""Models of the Training API v3.3: projects, tags, images, regions, iterations, exports and queries.
+
+Every definition of the Training specification has a class of the same name here, except those the
+Training and Prediction specifications share (``BoundingBox``, ``ImageUrl``, ``Prediction``,
+``ImagePrediction`` and the ``TagType`` / ``CustomVisionErrorCode`` enums), which live in
+:mod:`customvision_rest.models.prediction`.
+
+Response fields are optional almost everywhere: the service leaves many of them out or null (an iteration
+still training has no domain, classification type or export targets yet). Arrays and maps of a response
+that the service may send as ``null`` read as empty instead. Request fields are required only where a
+request makes no sense without them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated, TypeVar
+from uuid import UUID
+
+from pydantic import BeforeValidator, Field, PlainSerializer
+
+from ._base import CustomVisionModel, OpenEnum, UtcDatetime
+from .prediction import BoundingBox, CustomVisionErrorCode, ImagePrediction, Prediction, TagType
+
+__all__ = [
+    "Classifier",
+    "CustomVisionError",
+    "Domain",
+    "DomainType",
+    "Export",
+    "ExportFlavor",
+    "ExportPlatform",
+    "ExportStatus",
+    "Image",
+    "ImageCreateResult",
+    "ImageCreateStatus",
+    "ImageCreateSummary",
+    "ImageFileCreateBatch",
+    "ImageFileCreateEntry",
+    "ImageIdCreateBatch",
+    "ImageIdCreateEntry",
+    "ImageMetadataUpdateEntry",
+    "ImageMetadataUpdateStatus",
+    "ImageMetadataUpdateSummary",
+    "ImagePerformance",
+    "ImageProcessingSettings",
+    "ImageRegion",
+    "ImageRegionCreateBatch",
+    "ImageRegionCreateEntry",
+    "ImageRegionCreateResult",
+    "ImageRegionCreateSummary",
+    "ImageRegionProposal",
+    "ImageTag",
+    "ImageTagCreateBatch",
+    "ImageTagCreateEntry",
+    "ImageTagCreateSummary",
+    "ImageUrlCreateBatch",
+    "ImageUrlCreateEntry",
+    "Iteration",
+    "IterationPerformance",
+    "IterationStatus",
+    "OrderBy",
+    "PredictionQueryResult",
+    "PredictionQueryTag",
+    "PredictionQueryToken",
+    "Project",
+    "ProjectExport",
+    "ProjectSettings",
+    "ProjectStatus",
+    "Region",
+    "RegionProposal",
+    "SortBy",
+    "StoredImagePrediction",
+    "StoredSuggestedTagAndRegion",
+    "SuggestedTagAndRegion",
+    "SuggestedTagAndRegionQuery",
+    "SuggestedTagAndRegionQueryToken",
+    "Tag",
+    "TagFilter",
+    "TagPerformance",
+    "TrainingParameters",
+    "TrainingType",
+]
+
+
+# --------------------------------------------------------------------------------------------------- enums
+
+
+class Classifier(OpenEnum):
+    """How a classification project assigns tags: exactly one per image, or any number."""
+
+    MULTICLASS = "Multiclass"
+    MULTILABEL = "Multilabel"
+
+
+class DomainType(OpenEnum):
+    """The kind of model a domain trains: image classification or object detection."""
+
+    CLASSIFICATION = "Classification"
+    OBJECT_DETECTION = "ObjectDetection"
+
+
+class ExportPlatform(OpenEnum):
+    """A target format a trained iteration can be exported to."""
+
+    CORE_ML = "CoreML"
+    TENSOR_FLOW = "TensorFlow"
+    DOCKER_FILE = "DockerFile"
+    ONNX = "ONNX"
+    VAIDK = "VAIDK"
+
+
+class ExportFlavor(OpenEnum):
+    """A variant of an export platform (operating system, ONNX opset, TensorFlow edition...)."""
+
+    LINUX = "Linux"
+    WINDOWS = "Windows"
+    ONNX10 = "ONNX10"
+    ONNX12 = "ONNX12"
+    ARM = "ARM"
+    TENSOR_FLOW_NORMAL = "TensorFlowNormal"
+    TENSOR_FLOW_LITE = "TensorFlowLite"
+
+
+class ExportStatus(OpenEnum):
+    """Progress of an export: still running, failed, or ready to download."""
+
+    EXPORTING = "Exporting"
+    FAILED = "Failed"
+    DONE = "Done"
+
+
+class ImageCreateStatus(OpenEnum):
+    """Outcome of adding one image in a batch upload; only ``OK`` and ``OKDuplicate`` mean it is stored."""
+
+    OK = "OK"
+    OK_DUPLICATE = "OKDuplicate"
+    ERROR_SOURCE = "ErrorSource"
+    ERROR_IMAGE_FORMAT = "ErrorImageFormat"
+    ERROR_IMAGE_SIZE = "ErrorImageSize"
+    ERROR_STORAGE = "ErrorStorage"
+    ERROR_LIMIT_EXCEED = "ErrorLimitExceed"
+    ERROR_TAG_LIMIT_EXCEED = "ErrorTagLimitExceed"
+    ERROR_REGION_LIMIT_EXCEED = "ErrorRegionLimitExceed"
+    ERROR_UNKNOWN = "ErrorUnknown"
+    ERROR_NEGATIVE_AND_REGULAR_TAG_ON_SAME_IMAGE = "ErrorNegativeAndRegularTagOnSameImage"
+
+
+class ImageMetadataUpdateStatus(OpenEnum):
+    """Outcome of updating the metadata of one image."""
+
+    OK = "OK"
+    ERROR_IMAGE_NOT_FOUND = "ErrorImageNotFound"
+    ERROR_LIMIT_EXCEED = "ErrorLimitExceed"
+    ERROR_UNKNOWN = "ErrorUnknown"
+
+
+class IterationStatus(OpenEnum):
+    """Training state of an iteration (a free string in the specification; these are the values seen)."""
+
+    NEW = "New"
+    TRAINING = "Training"
+    COMPLETED = "Completed"
+    FAILED = "Failed"
+
+
+class OrderBy(OpenEnum):
+    """Order of stored predictions returned by a prediction query."""
+
+    NEWEST = "Newest"
+    OLDEST = "Oldest"
+    SUGGESTED = "Suggested"
+
+
+class ProjectStatus(OpenEnum):
+    """State of a project; ``Importing`` lasts while an imported project is being copied in."""
+
+    SUCCEEDED = "Succeeded"
+    IMPORTING = "Importing"
+    FAILED = "Failed"
+
+
+class SortBy(OpenEnum):
+    """Order of suggested images, by the uncertainty of their suggestions."""
+
+    UNCERTAINTY_ASCENDING = "UncertaintyAscending"
+    UNCERTAINTY_DESCENDING = "UncertaintyDescending"
+
+
+class TrainingType(OpenEnum):
+    """Quick (regular) training, or advanced training bounded by a budget of hours."""
+
+    REGULAR = "Regular"
+    ADVANCED = "Advanced"
+
+
+# ------------------------------------------------------------------------------------------- field types
+
+_T = TypeVar("_T")
+
+
+def _empty_list_if_null(value: object) -> object:
+    return [] if value is None else value
+
+
+def _empty_dict_if_null(value: object) -> object:
+    return {} if value is None else value
+
+
+# A response array the service may write as ``null``: it reads as an empty list.
+_List = Annotated[list[_T], BeforeValidator(_empty_list_if_null)]
+# A response map of strings the service may write as ``null``: it reads as an empty dict.
+_StrMap = Annotated[dict[str, str], BeforeValidator(_empty_dict_if_null)]
+
+
+def _raw_bytes(value: object) -> object:
+    # Python callers hand over the raw image; JSON input (or a dict from ``to_wire``) carries base64 text.
+    if isinstance(value, str):
+        try:
+            return base64.b64decode(value, validate=True)
+        except binascii.Error as exc:
+            raise ValueError("expected raw bytes or base64 text") from exc
+    if isinstance(value, (bytearray, memoryview)):
+        return bytes(value)
+    return value
+
+
+def _base64_text(value: bytes) -> str:
+    return base64.b64encode(value).decode("ascii")
+
+
+_Base64Bytes = Annotated[
+    bytes,
+    BeforeValidator(_raw_bytes),
+    PlainSerializer(_base64_text, return_type=str, when_used="json"),
+]
+"""Raw bytes in Python, standard base64 text on the wire (as the official SDKs send ``format: byte``)."""
+
+
+# ------------------------------------------------------------------------------------------------ errors
+
+
+class CustomVisionError(CustomVisionModel):
+    """The body of a service error: a machine-readable code and a human-readable message."""
+
+    code: CustomVisionErrorCode | None = None
+    message: str | None = None
+
+
+# ------------------------------------------------------------------------------------- domains, projects
+
+
+class Domain(CustomVisionModel):
+    """A base model a project can be trained on (general, food, compact variants, detection...)."""
+
+    id: UUID | None = None
+    name: str | None = None
+    type: DomainType | None = None
+    exportable: bool | None = None
+    enabled: bool | None = None
+
+
+class ImageProcessingSettings(CustomVisionModel):
+    """Image augmentation options; keys are transform names such as ``"horizontal flip"``."""
+
+    augmentation_methods: dict[str, bool] | None = None
+
+
+class ProjectSettings(CustomVisionModel):
+    """A project's domain, classification type, export targets and preprocessing options."""
+
+    domain_id: UUID | None = None
+    classification_type: Classifier | None = None
+    target_export_platforms: list[ExportPlatform] | None = None
+    use_negative_set: bool | None = None
+    detection_parameters: str | None = None
+    image_processing_settings: ImageProcessingSettings | None = None
+
+
+class Project(CustomVisionModel):
+    """A Custom Vision project: its name, description, settings and timestamps."""
+
+    id: UUID | None = None
+    name: str
+    description: str | None = None
+    settings: ProjectSettings | None = None
+    created: UtcDatetime | None = None
+    last_modified: UtcDatetime | None = None
+    thumbnail_uri: str | None = None
+    dr_mode_enabled: bool | None = None
+    status: ProjectStatus | None = None
+
+
+class ProjectExport(CustomVisionModel):
+    """What an export of a whole project contains, and the token that imports it elsewhere."""
+
+    iteration_count: int | None = None
+    image_count: int | None = None
+    tag_count: int | None = None
+    region_count: int | None = None
+    # The wire name ends in an upper-case "MS", which the alias generator would not produce.
+    estimated_import_time_in_ms: int | None = Field(default=None, alias="estimatedImportTimeInMS")
+    token: str | None = None
+
+
+# ---------------------------------------------------------------------------------------------------- tags
+
+
+class Tag(CustomVisionModel):
+    """A label of a project, with the number of images that carry it."""
+
+    id: UUID | None = None
+    name: str
+    description: str | None = None
+    type: TagType | None = None
+    image_count: int | None = None
+
+
+class TagFilter(CustomVisionModel):
+    """Tags and a probability threshold for counting images by their suggested tags."""
+
+    tag_ids: list[UUID] | None = None
+    threshold: float | None = None
+
+
+# ---------------------------------------------------------------------------------------- images, regions
+
+
+class Region(CustomVisionModel):
+    """A tagged rectangle to add to an image, in coordinates normalised to 0..1."""
+
+    tag_id: UUID
+    left: float
+    top: float
+    width: float
+    height: float
+
+
+class ImageRegion(Region):
+    """A tagged rectangle stored on an image, with its id and creation time."""
+
+    region_id: UUID | None = None
+    tag_name: str | None = None
+    created: UtcDatetime | None = None
+
+
+class ImageTag(CustomVisionModel):
+    """A tag applied to an image, and when it was applied."""
+
+    tag_id: UUID | None = None
+    tag_name: str | None = None
+    created: UtcDatetime | None = None
+
+
+class Image(CustomVisionModel):
+    """A training image: its size, download addresses, tags, regions and metadata."""
+
+    id: UUID | None = None
+    created: UtcDatetime | None = None
+    width: int | None = None
+    height: int | None = None
+    resized_image_uri: str | None = None
+    thumbnail_uri: str | None = None
+    original_image_uri: str | None = None
+    tags: _List[ImageTag] = Field(default_factory=list)
+    regions: _List[ImageRegion] = Field(default_factory=list)
+    metadata: _StrMap = Field(default_factory=dict)
+
+
+_IMAGE_STORED = frozenset({ImageCreateStatus.OK, ImageCreateStatus.OK_DUPLICATE})
+
+
+class ImageCreateResult(CustomVisionModel):
+    """The outcome for one image of a batch upload, with the stored image when it succeeded."""
+
+    source_url: str | None = None
+    status: ImageCreateStatus | None = None
+    image: Image | None = None
+
+    @property
+    def is_success(self) -> bool:
+        """Whether the image is now in the project (created, or already there as a duplicate)."""
+        return self.status in _IMAGE_STORED
+
+
+class ImageCreateSummary(CustomVisionModel):
+    """The answer to a batch upload: one result per image, in the order they were sent.
+
+    A batch can partly fail while the HTTP call succeeds (status 200 or 207): check :attr:`failed`.
+    """
+
+    is_batch_successful: bool | None = None
+    images: _List[ImageCreateResult] = Field(default_factory=list)
+
+    @property
+    def succeeded(self) -> list[ImageCreateResult]:
+        """Results whose image is in the project: status ``OK`` or ``OKDuplicate``."""
+        return [r for r in self.images if r.is_success]
+
+    @property
+    def duplicates(self) -> list[ImageCreateResult]:
+        """Results for images the project already had (status ``OKDuplicate``); they count as succeeded."""
+        return [r for r in self.images if r.status == ImageCreateStatus.OK_DUPLICATE]
+
+    @property
+    def failed(self) -> list[ImageCreateResult]:
+        """Results whose image was not stored: any status other than ``OK``/``OKDuplicate``, or none."""
+        return [r for r in self.images if not r.is_success]
+
+    def describe_failures(self) -> str:
+        """A readable multi-line account of the failed images (position, source, status); empty if none."""
+        lines = []
+        for position, result in enumerate(self.images):
+            if result.is_success:
+                continue
+            if result.source_url:
+                source = result.source_url
+            elif result.image is not None and result.image.id is not None:
+                source = f"image {result.image.id}"
+            else:
+                source = "(no source given)"
+            lines.append(f"  #{position} {source}: {_status_text(result.status)}")
+        if not lines:
+            return ""
+        return f"{len(lines)} of {len(self.images)} images failed:\n" + "\n".join(lines)
+
+
+def _status_text(status: OpenEnum | None) -> str:
+    return "no status" if status is None else status.value
+
+
+class ImageFileCreateEntry(CustomVisionModel):
+    """One image to upload as bytes (base64 on the wire), with optional name, tags and regions."""
+
+    name: str | None = None
+    contents: _Base64Bytes = Field(repr=False)
+    tag_ids: list[UUID] | None = None
+    regions: list[Region] | None = None
+
+
+class ImageFileCreateBatch(CustomVisionModel):
+    """A batch of images uploaded as bytes; tags and metadata here apply to every image."""
+
+    images: list[ImageFileCreateEntry] = Field(default_factory=list)
+    tag_ids: list[UUID] | None = None
+    metadata: dict[str, str] | None = None
+
+
+class ImageUrlCreateEntry(CustomVisionModel):
+    """One image the service downloads from a URL, with optional tags and regions."""
+
+    url: str
+    tag_ids: list[UUID] | None = None
+    regions: list[Region] | None = None
+
+
+class ImageUrlCreateBatch(CustomVisionModel):
+    """A batch of images added by URL; tags and metadata here apply to every image."""
+
+    images: list[ImageUrlCreateEntry] = Field(default_factory=list)
+    tag_ids: list[UUID] | None = None
+    metadata: dict[str, str] | None = None
+
+
+class ImageIdCreateEntry(CustomVisionModel):
+    """One stored prediction (by id) to turn into a training image, with optional tags and regions."""
+
+    id: UUID
+    tag_ids: list[UUID] | None = None
+    regions: list[Region] | None = None
+
+
+class ImageIdCreateBatch(CustomVisionModel):
+    """A batch of stored predictions to add as training images; tags and metadata apply to every image."""
+
+    images: list[ImageIdCreateEntry] = Field(default_factory=list)
+    tag_ids: list[UUID] | None = None
+    metadata: dict[str, str] | None = None
+
+
+class ImageMetadataUpdateEntry(CustomVisionModel):
+    """The outcome of updating one image's metadata, with the metadata it now has."""
+
+    image_id: UUID | None = None
+    status: ImageMetadataUpdateStatus | None = None
+    metadata: _StrMap = Field(default_factory=dict)
+
+
+class ImageMetadataUpdateSummary(CustomVisionModel):
+    """The answer to a metadata update: one entry per image."""
+
+    is_batch_successful: bool | None = None
+    images: _List[ImageMetadataUpdateEntry] = Field(default_factory=list)
+
+    @property
+    def succeeded(self) -> list[ImageMetadataUpdateEntry]:
+        """Entries whose metadata was updated (status ``OK``)."""
+        return [e for e in self.images if e.status == ImageMetadataUpdateStatus.OK]
+
+    @property
+    def failed(self) -> list[ImageMetadataUpdateEntry]:
+        """Entries whose metadata was not updated: any status other than ``OK``, or none."""
+        return [e for e in self.images if e.status != ImageMetadataUpdateStatus.OK]
+
+    def describe_failures(self) -> str:
+        """A readable multi-line account of the images whose update failed; empty if none."""
+        failed = self.failed
+        if not failed:
+            return ""
+        lines = [f"  image {e.image_id}: {_status_text(e.status)}" for e in failed]
+        return f"{len(failed)} of {len(self.images)} metadata updates failed:\n" + "\n".join(lines)
+
+
+class ImageRegionCreateEntry(Region):
+    """A tagged rectangle to add to an existing image."""
+
+    image_id: UUID
+
+
+class ImageRegionCreateBatch(CustomVisionModel):
+    """A batch of regions to add to existing images."""
+
+    regions: list[ImageRegionCreateEntry] = Field(default_factory=list)
+
+
+class ImageRegionCreateResult(ImageRegion):
+    """A region the service created, with the image it belongs to."""
+
+    image_id: UUID | None = None
+
+
+class ImageRegionCreateSummary(CustomVisionModel):
+    """The answer to adding regions: those created, those already present, those over a limit."""
+
+    created: _List[ImageRegionCreateResult] = Field(default_factory=list)
+    duplicated: _List[ImageRegionCreateEntry] = Field(default_factory=list)
+    exceeded: _List[ImageRegionCreateEntry] = Field(default_factory=list)
+
+    @property
+    def failed(self) -> list[ImageRegionCreateEntry]:
+        """Regions that were not created because a limit was reached (duplicates are not failures)."""
+        return list(self.exceeded)
+
+    def describe_failures(self) -> str:
+        """A readable multi-line account of the regions refused for exceeding a limit; empty if none."""
+        if not self.exceeded:
+            return ""
+        lines = [
+            f"  image {e.image_id}, tag {e.tag_id} at "
+            f"(left={e.left}, top={e.top}, width={e.width}, height={e.height})"
+            for e in self.exceeded
+        ]
+        return f"{len(lines)} regions were not created (limit exceeded):\n" + "\n".join(lines)
+
+
+class RegionProposal(CustomVisionModel):
+    """A rectangle the service suggests as a likely object, with its confidence."""
+
+    confidence: float | None = None
+    bounding_box: BoundingBox | None = None
+
+
+class ImageRegionProposal(CustomVisionModel):
+    """The regions the service proposes for one image."""
+
+    project_id: UUID | None = None
+    image_id: UUID | None = None
+    proposals: _List[RegionProposal] = Field(default_factory=list)
+
+
+class ImageTagCreateEntry(CustomVisionModel):
+    """A tag to apply to an existing image."""
+
+    image_id: UUID
+    tag_id: UUID
+
+
+class ImageTagCreateBatch(CustomVisionModel):
+    """A batch of tags to apply to existing images."""
+
+    tags: list[ImageTagCreateEntry] = Field(default_factory=list)
+
+
+class ImageTagCreateSummary(CustomVisionModel):
+    """The answer to tagging images: pairs created, already present, or over a limit."""
+
+    created: _List[ImageTagCreateEntry] = Field(default_factory=list)
+    duplicated: _List[ImageTagCreateEntry] = Field(default_factory=list)
+    exceeded: _List[ImageTagCreateEntry] = Field(default_factory=list)
+
+    @property
+    def failed(self) -> list[ImageTagCreateEntry]:
+        """Image/tag pairs that were not created because a limit was reached (duplicates are not failures)."""
+        return list(self.exceeded)
+
+    def describe_failures(self) -> str:
+        """A readable multi-line account of the image/tag pairs refused over a limit; empty if none."""
+        if not self.exceeded:
+            return ""
+        lines = [f"  image {e.image_id}, tag {e.tag_id}" for e in self.exceeded]
+        return f"{len(lines)} image tags were not created (limit exceeded):\n" + "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------ iterations, exports
+
+
+class TrainingParameters(CustomVisionModel):
+    """Optional body of a training request: restrict training to some of the project's tags."""
+
+    selected_tags: list[UUID] | None = None
+
+
+class Iteration(CustomVisionModel):
+    """One trained (or training) version of a project's model.
+
+    While training, ``domain_id``, ``classification_type`` and ``exportable_to`` may still be empty and
+    ``trained_at`` is set only once training completed.
+    """
+
+    id: UUID | None = None
+    name: str
+    status: IterationStatus | None = None
+    created: UtcDatetime | None = None
+    last_modified: UtcDatetime | None = None
+    trained_at: UtcDatetime | None = None
+    project_id: UUID | None = None
+    exportable: bool | None = None
+    exportable_to: _List[ExportPlatform] = Field(default_factory=list)
+    domain_id: UUID | None = None
+    classification_type: Classifier | None = None
+    training_type: TrainingType | None = None
+    reserved_budget_in_hours: int | None = None
+    training_time_in_minutes: int | None = None
+    publish_name: str | None = None
+    original_publish_resource_id: str | None = None
+
+    @property
+    def is_completed(self) -> bool:
+        """Whether training finished successfully."""
+        return self.status == IterationStatus.COMPLETED
+
+    @property
+    def is_failed(self) -> bool:
+        """Whether training failed."""
+        return self.status == IterationStatus.FAILED
+
+    @property
+    def is_finished(self) -> bool:
+        """Whether training is over, successfully or not: polling can stop."""
+        return self.is_completed or self.is_failed
+
+    @property
+    def is_published(self) -> bool:
+        """Whether the iteration is published under a name for prediction."""
+        return bool(self.publish_name)
+
+
+class TagPerformance(CustomVisionModel):
+    """Precision and recall of one tag in a trained iteration."""
+
+    id: UUID | None = None
+    name: str | None = None
+    precision: float | None = None
+    precision_std_deviation: float | None = None
+    recall: float | None = None
+    recall_std_deviation: float | None = None
+    average_precision: float | None = None
+
+
+class IterationPerformance(CustomVisionModel):
+    """Precision and recall of a trained iteration, overall and per tag."""
+
+    per_tag_performance: _List[TagPerformance] = Field(default_factory=list)
+    precision: float | None = None
+    precision_std_deviation: float | None = None
+    recall: float | None = None
+    recall_std_deviation: float | None = None
+    average_precision: float | None = None
+
+
+class ImagePerformance(CustomVisionModel):
+    """A validation image of an iteration with what the model predicted for it."""
+
+    predictions: _List[Prediction] = Field(default_factory=list)
+    id: UUID | None = None
+    created: UtcDatetime | None = None
+    width: int | None = None
+    height: int | None = None
+    image_uri: str | None = None
+    thumbnail_uri: str | None = None
+    tags: _List[ImageTag] = Field(default_factory=list)
+    regions: _List[ImageRegion] = Field(default_factory=list)
+
+
+class Export(CustomVisionModel):
+    """An export of an iteration to a platform; ``download_uri`` is set once it is done."""
+
+    platform: ExportPlatform | None = None
+    status: ExportStatus | None = None
+    download_uri: str | None = None
+    flavor: ExportFlavor | None = None
+    newer_version_available: bool | None = None
+
+
+# ------------------------------------------------------------------------------- stored predictions, queries
+
+
+class StoredImagePrediction(ImagePrediction):
+    """A prediction the service kept, with the addresses of the image it was made on."""
+
+    resized_image_uri: str | None = None
+    thumbnail_uri: str | None = None
+    original_image_uri: str | None = None
+    domain: UUID | None = None
+
+
+class PredictionQueryTag(CustomVisionModel):
+    """A tag filter of a prediction query, with an optional probability range."""
+
+    id: UUID
+    min_threshold: float | None = None
+    max_threshold: float | None = None
+
+
+class PredictionQueryToken(CustomVisionModel):
+    """Filters and paging state of a query over stored predictions; send back the returned token for more."""
+
+    session: str | None = None
+    continuation: str | None = None
+    max_count: int | None = None
+    order_by: OrderBy | None = None
+    tags: list[PredictionQueryTag] | None = None
+    iteration_id: UUID | None = None
+    start_time: UtcDatetime | None = None
+    end_time: UtcDatetime | None = None
+    application: str | None = None
+
+
+class PredictionQueryResult(CustomVisionModel):
+    """One page of stored predictions and the token that fetches the next page."""
+
+    token: PredictionQueryToken | None = None
+    results: _List[StoredImagePrediction] = Field(default_factory=list)
+
+
+class SuggestedTagAndRegion(ImagePrediction):
+    """Tags and regions the current model suggests for an untagged image, with their uncertainty."""
+
+    prediction_uncertainty: float | None = None
+
+
+class StoredSuggestedTagAndRegion(SuggestedTagAndRegion):
+    """Suggestions kept for an untagged image, with the image's size and addresses."""
+
+    width: int | None = None
+    height: int | None = None
+    resized_image_uri: str | None = None
+    thumbnail_uri: str | None = None
+    original_image_uri: str | None = None
+    domain: UUID | None = None
+
+
+class SuggestedTagAndRegionQueryToken(CustomVisionModel):
+    """Filters and paging state of a query over suggested images (no session/continuation at first)."""
+
+    tag_ids: list[UUID] | None = None
+    threshold: float | None = None
+    session: str | None = None
+    continuation: str | None = None
+    max_count: int | None = None
+    sort_by: SortBy | None = None
+
+
+class SuggestedTagAndRegionQuery(CustomVisionModel):
+    """One page of images with suggestions and the token that fetches the next page."""
+
+    token: SuggestedTagAndRegionQueryToken | None = None
+    results: _List[StoredSuggestedTagAndRegion] = Field(default_factory=list)
