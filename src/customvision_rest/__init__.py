@@ -1,0 +1,67 @@
+"""customvision-rest: a typed sync and async client for the Azure AI Custom Vision REST APIs.
+
+Start with :class:`Resource` (where and with which credential), then :class:`TrainingClient` /
+:class:`AsyncTrainingClient` to build and train projects, and :class:`PredictionClient` /
+:class:`AsyncPredictionClient` to classify and detect with a published iteration.
+"""
+
+from ._exceptions import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ClientValidationError,
+    ConfigurationError,
+    ConflictError,
+    CustomVisionError,
+    InternalServerError,
+    InvalidResourceIdError,
+    NotFoundError,
+    OperationFailedError,
+    PermissionDeniedError,
+    PollingTimeoutError,
+    RateLimitError,
+    ResponseValidationError,
+    TrainingFailedError,
+    TrainingNotNeededError,
+    UnsupportedMediaTypeError,
+)
+from ._version import __version__
+from .clients.prediction import AsyncPredictionClient, PredictionClient
+from .core.credentials import COGNITIVE_SERVICES_SCOPE, KeyCredential
+from .core.resources import AzureResourceId, Resource, ResourceKind, Role
+from .core.retry import RetryPolicy
+
+__all__ = [
+    "COGNITIVE_SERVICES_SCOPE",
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncPredictionClient",
+    "AuthenticationError",
+    "AzureResourceId",
+    "BadRequestError",
+    "ClientValidationError",
+    "ConfigurationError",
+    "ConflictError",
+    "CustomVisionError",
+    "InternalServerError",
+    "InvalidResourceIdError",
+    "KeyCredential",
+    "NotFoundError",
+    "OperationFailedError",
+    "PermissionDeniedError",
+    "PollingTimeoutError",
+    "PredictionClient",
+    "RateLimitError",
+    "Resource",
+    "ResourceKind",
+    "ResponseValidationError",
+    "RetryPolicy",
+    "Role",
+    "TrainingFailedError",
+    "TrainingNotNeededError",
+    "UnsupportedMediaTypeError",
+    "__version__",
+]

@@ -1,0 +1,1 @@
+"""The clients: the only part of the library that sends requests, sleeps and closes connections."""

@@ -1,0 +1,205 @@
+"""Operations and workflows, described once and run by either client.
+
+An :class:`Operation` is everything about one REST call except sending it: method, path, query, body, the
+statuses that mean success, whether repeating it is harmless, and how to read the answer. A *workflow* is a
+generator that yields operations and :class:`Sleep` steps and returns a result; it is how multi-step work
+(waiting for training, splitting uploads into batches) is written once.
+
+The ``@operation`` and ``@workflow`` decorators turn such builder methods into client methods: on a
+:class:`SyncRunner` they return the result, on an :class:`AsyncRunner` an awaitable of it. Type checkers see
+the real signature and return type on both.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable, Generator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
+
+import httpx
+
+__all__ = [
+    "AsyncRunner",
+    "Multipart",
+    "NO_BODY",
+    "Operation",
+    "OperationMethod",
+    "Sleep",
+    "Step",
+    "SyncRunner",
+    "Workflow",
+    "WorkflowMethod",
+    "call",
+    "operation",
+    "workflow",
+]
+
+T = TypeVar("T")
+P = ParamSpec("P")
+
+
+class _NoBody:
+    def __repr__(self) -> str:
+        return "NO_BODY"
+
+
+NO_BODY: Any = _NoBody()
+"""Marks an operation that sends no JSON body (``None`` would mean the JSON literal ``null``)."""
+
+
+@dataclass(frozen=True)
+class Multipart:
+    """A multipart/form-data body: one or more files under a field name."""
+
+    files: tuple[tuple[str, tuple[str, bytes, str]], ...]
+
+
+@dataclass(frozen=True)
+class Operation(Generic[T]):
+    """One REST call, ready to send, with the knowledge needed to send it safely and read its answer.
+
+    Attributes:
+        name: the spec's operationId, for logs and errors.
+        method: the HTTP method.
+        path: the URL path below the endpoint, already percent-encoded.
+        parse: turns a successful response into the result.
+        params: query parameters, already formatted as the service expects.
+        json: a JSON body, or ``NO_BODY``.
+        content: raw bytes (``application/octet-stream``), or ``None``.
+        multipart: a multipart body, or ``None``.
+        success: the statuses that mean success.
+        repeatable: whether sending the call twice has the same effect as sending it once, so that a
+            failure after the service may have processed it can be retried.
+        role: ``"training"`` or ``"prediction"``, which selects the key header.
+    """
+
+    name: str
+    method: str
+    path: str
+    parse: Callable[[httpx.Response], T]
+    params: Mapping[str, str] = field(default_factory=dict)
+    json: Any = NO_BODY
+    content: bytes | None = None
+    multipart: Multipart | None = None
+    success: frozenset[int] = frozenset({200})
+    repeatable: bool = False
+    role: str = "training"
+
+    @property
+    def safe_method(self) -> bool:
+        """Whether the HTTP method is idempotent by definition (GET, HEAD, PUT, DELETE, OPTIONS)."""
+        return self.method in ("GET", "HEAD", "PUT", "DELETE", "OPTIONS")
+
+
+@dataclass(frozen=True)
+class Sleep:
+    """A workflow step: pause for ``seconds`` (``time.sleep`` or ``asyncio.sleep``, as the client runs)."""
+
+    seconds: float
+
+
+Step = Operation[Any] | Sleep
+"""What a workflow yields."""
+
+Workflow = Generator[Step, Any, T]
+"""A generator of steps that returns ``T``: the client sends each operation back its result."""
+
+
+def call(op: Operation[T]) -> Generator[Step, Any, T]:
+    """Inside a workflow, ``result = yield from call(op)`` runs ``op`` and gives its typed result."""
+    result: T = yield op
+    return result
+
+
+class SyncRunner:
+    """Base of the synchronous clients: runs operations and workflows, blocking."""
+
+    def _run(self, op: Operation[T]) -> T:
+        raise NotImplementedError
+
+    def _drive(self, flow: Workflow[T]) -> T:
+        raise NotImplementedError
+
+
+class AsyncRunner:
+    """Base of the asynchronous clients: runs operations and workflows as coroutines."""
+
+    async def _run(self, op: Operation[T]) -> T:
+        raise NotImplementedError
+
+    async def _drive(self, flow: Workflow[T]) -> T:
+        raise NotImplementedError
+
+
+class _BoundMethodFactory(Generic[P, T]):
+    _runner_method = "_run"
+
+    def __init__(self, build: Callable[Concatenate[Any, P], Any]) -> None:
+        self._build = build
+        self._name = build.__name__
+        functools.update_wrapper(self, build)
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self._name = name
+
+    def __get__(self, instance: Any, owner: type[Any] | None = None) -> Any:
+        if instance is None:
+            return self
+        build = self._build
+        runner = getattr(instance, self._runner_method)
+
+        @functools.wraps(build)
+        def bound(*args: Any, **kwargs: Any) -> Any:
+            return runner(build(instance, *args, **kwargs))
+
+        # Cache on the instance: later look-ups find the bound method without calling this again.
+        instance.__dict__[self._name] = bound
+        return bound
+
+    def __call__(self, instance: Any, *args: Any, **kwargs: Any) -> Any:
+        """Call as a plain function with an explicit client: ``TrainingClient.get_project(client, id)``."""
+        return self.__get__(instance, type(instance))(*args, **kwargs)
+
+
+class OperationMethod(_BoundMethodFactory[P, T]):
+    """A client method defined once by an operation builder; see :func:`operation`."""
+
+    def build(self, instance: Any, *args: P.args, **kwargs: P.kwargs) -> Operation[T]:
+        """Build the operation without sending it (used by workflows and tests)."""
+        result: Operation[T] = self._build(instance, *args, **kwargs)
+        return result
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any] | None = None) -> OperationMethod[P, T]: ...
+    @overload
+    def __get__(self, instance: SyncRunner, owner: type[Any] | None = None) -> Callable[P, T]: ...
+    @overload
+    def __get__(self, instance: AsyncRunner, owner: type[Any] | None = None) -> Callable[P, Awaitable[T]]: ...
+    def __get__(self, instance: Any, owner: type[Any] | None = None) -> Any:
+        return super().__get__(instance, owner)
+
+
+class WorkflowMethod(_BoundMethodFactory[P, T]):
+    """A client method defined once by a workflow generator; see :func:`workflow`."""
+
+    _runner_method = "_drive"
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any] | None = None) -> WorkflowMethod[P, T]: ...
+    @overload
+    def __get__(self, instance: SyncRunner, owner: type[Any] | None = None) -> Callable[P, T]: ...
+    @overload
+    def __get__(self, instance: AsyncRunner, owner: type[Any] | None = None) -> Callable[P, Awaitable[T]]: ...
+    def __get__(self, instance: Any, owner: type[Any] | None = None) -> Any:
+        return super().__get__(instance, owner)
+
+
+def operation(build: Callable[Concatenate[Any, P], Operation[T]]) -> OperationMethod[P, T]:
+    """Make a client method from a method that builds an :class:`Operation`."""
+    return OperationMethod(build)
+
+
+def workflow(build: Callable[Concatenate[Any, P], Workflow[T]]) -> WorkflowMethod[P, T]:
+    """Make a client method from a generator method that yields steps and returns a result."""
+    return WorkflowMethod(build)
