@@ -547,8 +547,7 @@ class ImageRegionCreateSummary(CustomVisionModel):
         if not self.exceeded:
             return ""
         lines = [
-            f"  image {e.image_id}, tag {e.tag_id} at "
-            f"(left={e.left}, top={e.top}, width={e.width}, height={e.height})"
+            f"  image {e.image_id}, tag {e.tag_id} at (left={e.left}, top={e.top}, width={e.width}, height={e.height})"
             for e in self.exceeded
         ]
         return f"{len(lines)} regions were not created (limit exceeded):\n" + "\n".join(lines)

@@ -1,0 +1,406 @@
+"""The Training models against the reference data: the v3.3 specification, its examples and real recordings.
+
+The reference data lives in ``../shared`` beside the repository; without it these tests are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import types
+import typing
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pytest
+from pydantic import BaseModel, TypeAdapter
+
+from customvision_rest.models import prediction, training
+from customvision_rest.models._base import CustomVisionModel, OpenEnum
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+SPEC_DIR = SHARED / "spec" / "Training" / "stable" / "v3.3"
+RECORDINGS_DIR = SHARED / "recordings"
+
+pytestmark = pytest.mark.skipif(
+    not (SPEC_DIR / "Training.json").is_file(), reason="../shared not found: reference data absent"
+)
+
+
+def _load_spec() -> dict[str, Any]:
+    path = SPEC_DIR / "Training.json"
+    if not path.is_file():
+        return {"definitions": {}, "paths": {}}
+    result: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return result
+
+
+SPEC = _load_spec()
+DEFINITIONS: dict[str, dict[str, Any]] = SPEC["definitions"]
+# operationId -> (method, path template, operation)
+OPERATIONS: dict[str, tuple[str, str, dict[str, Any]]] = {
+    op["operationId"]: (method.upper(), template, op)
+    for template, ops in SPEC["paths"].items()
+    for method, op in ops.items()
+}
+
+# Spec enum names that the shared prediction module spells differently.
+ENUM_NAMES = {"CustomVisionErrorCodes": "CustomVisionErrorCode"}
+# Enums whose class deliberately lists only the common values (all others still parse).
+PARTIAL_ENUMS = {"CustomVisionErrorCode"}
+
+# The fields each model requires; everything else is optional. Mirrors the decisions in training.py.
+REQUIRED: dict[str, set[str]] = {
+    "BoundingBox": {"left", "top", "width", "height"},
+    "ImageUrl": {"url"},
+    "Prediction": {"probability"},
+    "Project": {"name"},
+    "Tag": {"name"},
+    "Iteration": {"name"},
+    "Region": {"tagId", "left", "top", "width", "height"},
+    "ImageRegion": {"tagId", "left", "top", "width", "height"},
+    "ImageRegionCreateResult": {"tagId", "left", "top", "width", "height"},
+    "ImageRegionCreateEntry": {"imageId", "tagId", "left", "top", "width", "height"},
+    "ImageTagCreateEntry": {"imageId", "tagId"},
+    "ImageFileCreateEntry": {"contents"},
+    "ImageUrlCreateEntry": {"url"},
+    "ImageIdCreateEntry": {"id"},
+    "PredictionQueryTag": {"id"},
+}
+
+
+def model_for(name: str) -> type[CustomVisionModel]:
+    cls = getattr(training, name, None) or getattr(prediction, name, None)
+    assert isinstance(cls, type), f"no model named {name} in models.training or models.prediction"
+    assert issubclass(cls, CustomVisionModel), f"{name} is not a CustomVisionModel"
+    return cls
+
+
+def enum_for(spec_name: str) -> type[OpenEnum]:
+    name = ENUM_NAMES.get(spec_name, spec_name)
+    cls = getattr(training, name, None) or getattr(prediction, name, None)
+    assert isinstance(cls, type), f"no enum named {name} for the spec's x-ms-enum {spec_name}"
+    assert issubclass(cls, OpenEnum), f"{name} is not an OpenEnum"
+    return cls
+
+
+def wire_fields(cls: type[BaseModel]) -> dict[str, Any]:
+    """The model's fields by wire (camelCase) name."""
+    generator = cls.model_config.get("alias_generator")
+    result = {}
+    for name, field in cls.model_fields.items():
+        alias = field.alias or (generator(name) if callable(generator) else name)
+        result[alias] = field
+    return result
+
+
+def leaf_types(annotation: Any) -> set[Any]:
+    """Every concrete type an annotation mentions: unions, lists, dict values and Annotated are opened up."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return leaf_types(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return set().union(*(leaf_types(a) for a in typing.get_args(annotation)))
+    if origin is list:
+        return leaf_types(typing.get_args(annotation)[0])
+    if origin is dict:
+        return {dict} | leaf_types(typing.get_args(annotation)[1])
+    return {annotation}
+
+
+def expected_type(prop: dict[str, Any]) -> Any:
+    """The Python type a spec property (or array item) must map to."""
+    if "$ref" in prop:
+        return model_for(prop["$ref"].rsplit("/", 1)[1])
+    kind, fmt = prop.get("type"), prop.get("format")
+    if kind == "array":
+        return expected_type(prop["items"])
+    if kind == "object":
+        return expected_type(prop["additionalProperties"])
+    if kind == "string":
+        if "enum" in prop:
+            return OpenEnum
+        return {"uuid": UUID, "date-time": datetime, "byte": bytes}.get(fmt, str)
+    return {"number": float, "integer": int, "boolean": bool}[kind]
+
+
+def response_type(schema: dict[str, Any]) -> Any:
+    """The Python type a response body of this schema parses into."""
+    if "$ref" in schema:
+        return model_for(schema["$ref"].rsplit("/", 1)[1])
+    kind = schema.get("type")
+    if kind == "array":
+        return list[response_type(schema["items"])]  # type: ignore[misc]
+    if kind == "object":
+        return dict[str, response_type(schema["additionalProperties"])]  # type: ignore[misc]
+    return {"integer": int, "number": float, "boolean": bool, "string": str}[kind]
+
+
+def models_in(value: Any) -> list[BaseModel]:
+    """Every model inside a parsed value (itself included), depth first."""
+    if isinstance(value, BaseModel):
+        found = [value]
+        for name in type(value).model_fields:
+            found += models_in(getattr(value, name))
+        return found
+    if isinstance(value, list):
+        return [m for item in value for m in models_in(item)]
+    if isinstance(value, dict):
+        return [m for item in value.values() for m in models_in(item)]
+    return []
+
+
+def assert_round_trips(parsed: Any) -> None:
+    top = models_in(parsed)
+    for model in top:
+        cls = type(model)
+        assert cls.model_validate(model.to_wire()) == model  # type: ignore[attr-defined]
+        assert cls.model_validate_json(model.model_dump_json(by_alias=True)) == model
+
+
+def assert_no_unknown_fields(parsed: Any, where: str) -> None:
+    for model in models_in(parsed):
+        assert not model.model_extra, f"{where}: {type(model).__name__} did not declare {set(model.model_extra)}"
+
+
+# -------------------------------------------------------------------------------- definitions and enums
+
+
+@pytest.mark.parametrize("name", sorted(DEFINITIONS))
+def test_every_definition_has_a_model(name: str) -> None:
+    model_for(name)
+
+
+def test_the_spec_has_its_49_definitions() -> None:
+    assert len(DEFINITIONS) == 49
+
+
+@pytest.mark.parametrize("name", sorted(DEFINITIONS))
+def test_model_fields_are_exactly_the_spec_properties(name: str) -> None:
+    declared = set(wire_fields(model_for(name)))
+    specified = set(DEFINITIONS[name].get("properties", {}))
+    assert declared >= specified, f"{name} lacks {specified - declared}"
+    assert declared <= specified, f"{name} declares fields the spec does not have: {declared - specified}"
+
+
+@pytest.mark.parametrize("name", sorted(DEFINITIONS))
+def test_model_field_types_follow_the_spec(name: str) -> None:
+    fields = wire_fields(model_for(name))
+    for prop_name, prop in DEFINITIONS[name].get("properties", {}).items():
+        leaves = leaf_types(fields[prop_name].annotation)
+        expected = expected_type(prop)
+        if expected is OpenEnum:
+            assert any(isinstance(t, type) and issubclass(t, OpenEnum) for t in leaves), (name, prop_name)
+        else:
+            # A str subclass (an open enum such as IterationStatus) satisfies a free string.
+            assert any(t is expected or (expected is str and issubclass(t, str)) for t in leaves), (
+                f"{name}.{prop_name}: expected {expected}, annotated {leaves}"
+            )
+        if prop.get("type") == "array":
+            assert typing.get_origin(_unwrap(fields[prop_name].annotation)) is list, (name, prop_name)
+        if prop.get("type") == "object":
+            assert typing.get_origin(_unwrap(fields[prop_name].annotation)) is dict, (name, prop_name)
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip ``Annotated`` and ``| None`` from an annotation."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            (annotation,) = [a for a in typing.get_args(annotation) if a is not type(None)]
+        else:
+            return annotation
+
+
+@pytest.mark.parametrize("name", sorted(DEFINITIONS))
+def test_required_fields_are_the_intended_ones(name: str) -> None:
+    required = {alias for alias, field in wire_fields(model_for(name)).items() if field.is_required()}
+    assert required == REQUIRED.get(name, set())
+
+
+def _spec_enums() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "x-ms-enum" in node:
+                found.setdefault(node["x-ms-enum"]["name"], node["enum"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(SPEC)
+    return found
+
+
+SPEC_ENUMS = _spec_enums()
+
+
+@pytest.mark.parametrize("spec_name", sorted(SPEC_ENUMS))
+def test_every_named_spec_enum_has_an_open_enum(spec_name: str) -> None:
+    cls = enum_for(spec_name)
+    values = {member.value for member in cls}
+    if cls.__name__ in PARTIAL_ENUMS:
+        assert values <= set(SPEC_ENUMS[spec_name])
+    else:
+        assert values == set(SPEC_ENUMS[spec_name])
+    for member in cls:
+        assert re.fullmatch(r"[A-Z][A-Z0-9_]*", member.name), member.name
+
+
+def test_enum_typed_properties_use_the_enum_of_their_name() -> None:
+    checked = 0
+    for name, definition in DEFINITIONS.items():
+        fields = wire_fields(model_for(name))
+        for prop_name, prop in definition.get("properties", {}).items():
+            enum_spec = prop.get("items", prop)
+            if "enum" not in enum_spec:
+                continue
+            enum_name = prop.get("x-ms-enum", {}).get("name", "ExportPlatform")  # unnamed arrays: platforms
+            assert enum_for(enum_name) in leaf_types(fields[prop_name].annotation), (name, prop_name)
+            checked += 1
+    assert checked >= 15
+
+
+def test_all_is_sorted_and_lists_every_public_class() -> None:
+    assert training.__all__ == sorted(training.__all__)
+    public = {
+        name
+        for name, value in vars(training).items()
+        if isinstance(value, type)
+        and issubclass(value, (BaseModel, Enum))
+        and value.__module__ == training.__name__
+        and not name.startswith("_")
+    }
+    assert set(training.__all__) == public
+    shared = {"BoundingBox", "ImageUrl", "Prediction", "ImagePrediction"}
+    assert public.isdisjoint(shared), "shared definitions must be reused from models.prediction"
+    assert public >= set(DEFINITIONS) - shared
+
+
+def test_every_class_has_a_docstring() -> None:
+    for name in training.__all__:
+        doc = getattr(training, name).__doc__
+        assert doc, name
+        assert doc.strip().splitlines()[0].strip(), name
+
+
+# ---------------------------------------------------------------------------------------------- examples
+
+
+def _example_cases() -> list[tuple[str, str, str]]:
+    cases = []
+    for operation_id, (_, _, op) in OPERATIONS.items():
+        for ref in op.get("x-ms-examples", {}).values():
+            path = SPEC_DIR / ref["$ref"]
+            if not path.is_file():
+                continue
+            example = json.loads(path.read_text(encoding="utf-8"))
+            for status, response in example["responses"].items():
+                schema = op["responses"].get(status, {}).get("schema", {})
+                if "body" in response and schema and schema.get("type") != "file":
+                    cases.append((path.name, operation_id, status))
+    return sorted(cases)
+
+
+EXAMPLE_CASES = _example_cases()
+
+
+def test_examples_are_found() -> None:
+    assert len(EXAMPLE_CASES) >= 10
+
+
+@pytest.mark.parametrize(("file_name", "operation_id", "status"), EXAMPLE_CASES)
+def test_example_response_parses(file_name: str, operation_id: str, status: str) -> None:
+    body = json.loads((SPEC_DIR / "examples" / file_name).read_text(encoding="utf-8"))["responses"][status]["body"]
+    schema = OPERATIONS[operation_id][2]["responses"][status]["schema"]
+    adapter: TypeAdapter[Any] = TypeAdapter(response_type(schema))
+    parsed = adapter.validate_python(body)
+    assert_no_unknown_fields(parsed, file_name)
+    assert_round_trips(parsed)
+    assert adapter.validate_json(adapter.dump_json(parsed, by_alias=True)) == parsed
+
+
+# -------------------------------------------------------------------------------------------- recordings
+
+
+def _match_operation(method: str, uri: str) -> str:
+    path = uri.split("?", 1)[0].lstrip("/")
+    path = "/" + re.sub(r"^customvision/v[^/]+/training", "", path).lstrip("/")
+    candidates = []
+    for operation_id, (op_method, template, _) in OPERATIONS.items():
+        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+        if op_method == method and re.fullmatch(pattern, path):
+            candidates.append((template.count("{"), operation_id))
+    assert candidates, f"no operation of the spec matches {method} {uri}"
+    return min(candidates)[1]
+
+
+def _recording_cases() -> list[tuple[str, int]]:
+    cases = []
+    for path in sorted(RECORDINGS_DIR.glob("net-training-*.json")):
+        entries = json.loads(path.read_text(encoding="utf-8"))["Entries"]
+        for index, entry in enumerate(entries):
+            if entry["StatusCode"] == 200 and entry["ResponseBody"].strip():
+                cases.append((path.name, index))
+    return cases
+
+
+RECORDING_CASES = _recording_cases()
+
+
+def test_recordings_are_found() -> None:
+    assert len(RECORDING_CASES) >= 10
+
+
+def test_recorded_paths_match_operations() -> None:
+    assert _match_operation("POST", "//customvision/v3.0/training/projects?name=x") == "CreateProject"
+    assert _match_operation("POST", "/customvision/v3.3/training/projects/import?token=t") == "ImportProject"
+    assert _match_operation("GET", "/customvision/v3.1/training/projects/p/images/tagged") == "GetTaggedImages"
+
+
+@pytest.mark.parametrize(("file_name", "index"), RECORDING_CASES)
+def test_recorded_response_parses(file_name: str, index: int) -> None:
+    entry = json.loads((RECORDINGS_DIR / file_name).read_text(encoding="utf-8"))["Entries"][index]
+    operation_id = _match_operation(entry["RequestMethod"], entry["RequestUri"])
+    schema = OPERATIONS[operation_id][2]["responses"]["200"]["schema"]
+    adapter: TypeAdapter[Any] = TypeAdapter(response_type(schema))
+    parsed = adapter.validate_json(entry["ResponseBody"])
+    assert_no_unknown_fields(parsed, f"{file_name}#{index}")
+    assert_round_trips(parsed)
+    for model in models_in(parsed):
+        for field_name in type(model).model_fields:
+            value = getattr(model, field_name)
+            if isinstance(value, datetime):
+                assert value.utcoffset() is not None, f"{file_name}#{index}: naive {field_name}"
+                assert value.utcoffset().total_seconds() == 0  # type: ignore[union-attr]
+
+
+def test_recorded_training_poll_sequence() -> None:
+    entries = json.loads((RECORDINGS_DIR / "net-training-TrainAndPublishProject.json").read_text("utf-8"))["Entries"]
+    iterations = [
+        training.Iteration.model_validate_json(e["ResponseBody"])
+        for e in entries
+        if e["RequestMethod"] in ("GET", "POST") and '"status"' in e["ResponseBody"]
+    ]
+    training_polls = [it for it in iterations if it.status is training.IterationStatus.TRAINING]
+    assert training_polls, "the recording has polls of an iteration in training"
+    early = training_polls[0]
+    assert early.domain_id is None
+    assert early.classification_type is None
+    assert early.exportable_to == []
+    assert early.trained_at is None
+    assert early.publish_name is None
+    assert not early.is_finished
+    done = iterations[-1]
+    assert done.is_completed
+    assert done.is_finished
+    assert done.trained_at is not None
+    assert done.classification_type is training.Classifier.MULTILABEL
