@@ -115,7 +115,7 @@ def expected_type(prop: dict[str, Any]) -> Any:
     """The Python type a spec property (or array item) must map to."""
     if "$ref" in prop:
         return model_for(prop["$ref"].rsplit("/", 1)[1])
-    kind, fmt = prop.get("type"), prop.get("format")
+    kind, fmt = prop.get("type", ""), prop.get("format", "")
     if kind == "array":
         return expected_type(prop["items"])
     if kind == "object":
@@ -131,7 +131,7 @@ def response_type(schema: dict[str, Any]) -> Any:
     """The Python type a response body of this schema parses into."""
     if "$ref" in schema:
         return model_for(schema["$ref"].rsplit("/", 1)[1])
-    kind = schema.get("type")
+    kind = schema.get("type", "")
     if kind == "array":
         return list[response_type(schema["items"])]  # type: ignore[misc]
     if kind == "object":
