@@ -10,6 +10,7 @@ import urllib.parse
 from ._errors import bad_request
 from ._service import RequestContext
 
+
 def _parse_multipart(content_type: str, body: bytes) -> list[tuple[str | None, bytes]]:
     match = re.search(r'boundary="?([^";]+)"?', content_type)
     if match is None:
@@ -56,5 +57,3 @@ def read_image_body(context: RequestContext) -> bytes:
     if not files:
         raise bad_request("BadRequestImageStream", "The request contains no image.")
     return files[0][1]
-
-

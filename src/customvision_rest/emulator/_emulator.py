@@ -15,7 +15,7 @@ import httpx
 from ._errors import INVALID_KEY_MESSAGE, ServiceError, gateway_error, json_response
 from ._faults import CallKind, Fault, FaultInjection, FaultPlan, Throttle, throttled_message
 from ._images import RESIZED_MAX_SIDE, THUMBNAIL_MAX_SIDE, rendition
-from ._resources import MULTI_SERVICE_KIND, PREDICTION_KIND, TRAINING_KIND, EmulatorResource
+from ._resources import PREDICTION_KIND, TRAINING_KIND, EmulatorResource
 from ._routes import API_PATH, PREDICTION_ROUTES, PREDICTION_VERSIONS, TRAINING_ROUTES, TRAINING_VERSIONS, find_route
 from ._service import RequestContext, Service
 from ._state import Store
@@ -226,5 +226,3 @@ def _call_kind(api: str, operation_id: str) -> CallKind:
     if api == "prediction":
         return CallKind.PREDICTION_NOSTORE if operation_id.endswith("NoStore") else CallKind.PREDICTION
     return CallKind.TRAIN if operation_id == "TrainProject" else CallKind.TRAINING
-
-

@@ -29,7 +29,7 @@ class ImageInfo:
     content_hash: str
 
 
-class ImageRejected(Exception):
+class ImageRejectedError(Exception):
     """An image the service refuses; `too_large` tells a size problem from an unreadable one."""
 
     def __init__(self, reason: str, *, too_large: bool) -> None:
@@ -44,11 +44,13 @@ def content_hash(data: bytes) -> str:
 
 
 def inspect_image(data: bytes, max_bytes: int) -> ImageInfo:
-    """Check an image as the service does and return its dimensions, or raise `ImageRejected`."""
+    """Check an image as the service does and return its dimensions, or raise `ImageRejectedError`."""
     if len(data) > max_bytes:
-        raise ImageRejected(f"Image size {len(data)} bytes exceeds the limit of {max_bytes} bytes.", too_large=True)
+        raise ImageRejectedError(
+            f"Image size {len(data)} bytes exceeds the limit of {max_bytes} bytes.", too_large=True
+        )
     if not data:
-        raise ImageRejected("The image is empty.", too_large=False)
+        raise ImageRejectedError("The image is empty.", too_large=False)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -57,21 +59,21 @@ def inspect_image(data: bytes, max_bytes: int) -> ImageInfo:
             width, height = image.size
             image.verify()
     except Image.DecompressionBombWarning as error:
-        raise ImageRejected(str(error), too_large=True) from error
+        raise ImageRejectedError(str(error), too_large=True) from error
     except Exception as error:  # Pillow raises many types for corrupt data; all mean "unreadable".
-        raise ImageRejected("Unable to read the image: unsupported or corrupt format.", too_large=False) from error
+        raise ImageRejectedError("Unable to read the image: unsupported or corrupt format.", too_large=False) from error
     if image_format not in SUPPORTED_FORMATS:
-        raise ImageRejected(f"Unsupported image format {image_format}.", too_large=False)
+        raise ImageRejectedError(f"Unsupported image format {image_format}.", too_large=False)
     if max(width, height) > MAX_IMAGE_SIDE or max(width, height) > MAX_ASPECT_RATIO * min(width, height):
-        raise ImageRejected(f"Image dimensions {width}x{height} are not supported.", too_large=True)
+        raise ImageRejectedError(f"Image dimensions {width}x{height} are not supported.", too_large=True)
     return ImageInfo(width, height, content_hash(data))
 
 
 def rendition(data: bytes, max_side: int) -> bytes:
     """A JPEG copy of the image no larger than `max_side` on its longest side."""
-    image = Image.open(io.BytesIO(data))
-    image.draft("RGB", (max_side, max_side))
-    image = image.convert("RGB")
+    source = Image.open(io.BytesIO(data))
+    source.draft("RGB", (max_side, max_side))
+    image = source.convert("RGB")
     image.thumbnail((max_side, max_side))
     output = io.BytesIO()
     image.save(output, format="JPEG", quality=85)
@@ -85,20 +87,22 @@ _FRUIT_COLOURS = {
 }
 
 
-def draw_fruit(kind: str, seed: int, size: tuple[int, int] = (320, 320)) -> tuple[bytes, tuple[float, float, float, float]]:
+def draw_fruit(
+    kind: str, seed: int, size: tuple[int, int] = (320, 320)
+) -> tuple[bytes, tuple[float, float, float, float]]:
     """A synthetic fruit photo and the normalised (left, top, width, height) box around the fruit."""
     if kind not in _FRUIT_COLOURS:
         raise ValueError(f"kind must be one of {sorted(_FRUIT_COLOURS)}, not {kind!r}")
     rng = random.Random(f"{kind}:{seed}")
     width, height = size
     background = tuple(rng.randint(170, 240) for _ in range(3))
-    image = Image.new("RGB", size, background)  # type: ignore[arg-type]
+    image = Image.new("RGB", size, background)
     draw = ImageDraw.Draw(image)
     for _ in range(12):  # clutter, so the learner cannot rely on a flat background
         x, y = rng.randrange(width), rng.randrange(height)
         radius = rng.randint(3, max(4, width // 20))
         shade = tuple(min(255, max(0, c + rng.randint(-40, 40))) for c in background)
-        draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=shade)  # type: ignore[arg-type]
+        draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=shade)
     base, dark = _FRUIT_COLOURS[kind]
     colour = tuple(min(255, max(0, c + rng.randint(-15, 15))) for c in base)
     side = min(width, height)
@@ -111,7 +115,7 @@ def draw_fruit(kind: str, seed: int, size: tuple[int, int] = (320, 320)) -> tupl
     left = rng.uniform(0.05 * width, width - box_w - 0.05 * width)
     top = rng.uniform(0.05 * height, height - box_h - 0.05 * height)
     shape = (left, top, left + box_w, top + box_h)
-    draw.ellipse(shape, fill=colour, outline=dark, width=max(2, int(side / 80)))  # type: ignore[arg-type]
+    draw.ellipse(shape, fill=colour, outline=dark, width=max(2, int(side / 80)))
     if kind == "apple":
         stem_x = left + box_w / 2
         draw.line((stem_x, top - box_h * 0.05, stem_x + 3, top + box_h * 0.12), fill=(90, 60, 20), width=4)
@@ -120,7 +124,7 @@ def draw_fruit(kind: str, seed: int, size: tuple[int, int] = (320, 320)) -> tupl
             angle, distance = rng.uniform(0, 2 * math.pi), rng.uniform(0, 0.4)
             px = left + box_w * (0.5 + distance * math.cos(angle))
             py = top + box_h * (0.5 + distance * math.sin(angle))
-            draw.point((px, py), fill=dark)  # type: ignore[arg-type]
+            draw.point((px, py), fill=dark)
     image = image.filter(ImageFilter.GaussianBlur(radius=0.8))
     output = io.BytesIO()
     image.save(output, format="JPEG", quality=90)

@@ -23,6 +23,7 @@ import numpy.typing as npt
 from PIL import Image
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 _FEATURE_SIDE = 64
 _GRID = 4
@@ -55,9 +56,9 @@ def _features_of_image(image: Image.Image) -> FloatArray:
     edge_hist = np.histogram(orientation, bins=8, range=(0.0, np.pi), weights=magnitude)[0]
     edge_hist = edge_hist / (edge_hist.sum() + 1e-9)
     shape = _saliency_shape(saturation)
-    return np.concatenate(
-        [hue_hist, sat_hist, val_hist, cells.ravel(), edge_hist, shape, [magnitude.mean()]]
-    ).astype(np.float64)
+    return np.concatenate([hue_hist, sat_hist, val_hist, cells.ravel(), edge_hist, shape, [magnitude.mean()]]).astype(
+        np.float64
+    )
 
 
 def _saliency_shape(saturation: FloatArray) -> FloatArray:
@@ -209,7 +210,7 @@ class TagScores:
     average_precision: float
 
 
-def _precision_recall(predicted: FloatArray, truth: FloatArray) -> tuple[float, float]:
+def _precision_recall(predicted: BoolArray, truth: BoolArray) -> tuple[float, float]:
     true_positives = float((predicted & truth).sum())
     precision = true_positives / float(predicted.sum()) if predicted.any() else 0.0
     recall = true_positives / float(truth.sum()) if truth.any() else 0.0
@@ -343,7 +344,7 @@ def region_proposals(data: bytes, max_results: int = 10) -> list[tuple[float, Bo
     total = float(contrast.sum()) + 1e-9
     scored: list[tuple[float, Box]] = []
     for box in window_boxes([(0.25, 0.25), (0.4, 0.4), (0.6, 0.6)], steps=6):
-        left, top, width, height = (int(round(value * 48)) for value in box)
+        left, top, width, height = (round(value * 48) for value in box)
         inside = float(contrast[top : top + height, left : left + width].sum())
         # Share of all contrast captured, penalised by area, so tight boxes around objects win.
         confidence = inside / total - 0.5 * (box[2] * box[3])

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
-import re
-import urllib.parse
 from typing import Any
 
 import httpx
 
 from ._bodies import read_image_body, read_image_url
 from ._errors import bad_request, json_response, not_found
-from ._images import MAX_PREDICTION_IMAGE_BYTES, ImageInfo, ImageRejected, inspect_image
+from ._images import MAX_PREDICTION_IMAGE_BYTES, ImageInfo, ImageRejectedError, inspect_image
 from ._service import RequestContext, Service, is_detection
 from ._state import Iteration, Project, StoredPrediction, utc_now
+
 
 def store_prediction(
     service: Service,
@@ -79,7 +76,7 @@ def _predict(service: Service, context: RequestContext, *, detect: bool, url: bo
         try:
             body = json.loads(context.request.content or b"null")
         except ValueError as error:
-            raise bad_request("BadRequestImageUrl", "The body must be {\"url\": ...}.") from error
+            raise bad_request("BadRequestImageUrl", 'The body must be {"url": ...}.') from error
         target = str(body.get("url") or "") if isinstance(body, dict) else ""
         data = read_image_url(target)
         if data is None:
@@ -88,7 +85,7 @@ def _predict(service: Service, context: RequestContext, *, detect: bool, url: bo
         data = read_image_body(context)
     try:
         info = inspect_image(data, MAX_PREDICTION_IMAGE_BYTES)
-    except ImageRejected as rejected:
+    except ImageRejectedError as rejected:
         code = "BadRequestImageSizeBytes" if rejected.too_large else "BadRequestImageFormat"
         raise bad_request(code, rejected.reason) from rejected
     predictions = service.predict(iteration, data, with_tag_type=context.params.get("version") != "3.0")

@@ -70,7 +70,9 @@ TRAINING_ROUTES: tuple[Route, ...] = (
     _route("GET", _P + "/images/untagged", training.get_untagged_images, "GetUntaggedImages"),
     _route("GET", _P + "/images/untagged/count", training.get_untagged_image_count, "GetUntaggedImageCount"),
     _route("POST", _P + "/images/urls", training.create_images_from_urls, "CreateImagesFromUrls"),
-    _route("POST", _P + "/images/{imageId}/regionproposals", training.get_image_region_proposals, "GetImageRegionProposals"),
+    _route(
+        "POST", _P + "/images/{imageId}/regionproposals", training.get_image_region_proposals, "GetImageRegionProposals"
+    ),
     _route("GET", _P + "/iterations", training.get_iterations, "GetIterations"),
     _route("GET", _I, training.get_iteration, "GetIteration"),
     _route("DELETE", _I, training.delete_iteration, "DeleteIteration"),
@@ -96,14 +98,41 @@ TRAINING_ROUTES: tuple[Route, ...] = (
 )
 
 PREDICTION_ROUTES: tuple[Route, ...] = (
-    _route("POST", "/{projectId}/classify/iterations/{publishedName}/image", prediction.classify_image, "ClassifyImage"),
-    _route("POST", "/{projectId}/classify/iterations/{publishedName}/image/nostore", prediction.classify_image_nostore, "ClassifyImageWithNoStore"),
-    _route("POST", "/{projectId}/classify/iterations/{publishedName}/url", prediction.classify_image_url, "ClassifyImageUrl"),
-    _route("POST", "/{projectId}/classify/iterations/{publishedName}/url/nostore", prediction.classify_image_url_nostore, "ClassifyImageUrlWithNoStore"),
+    _route(
+        "POST", "/{projectId}/classify/iterations/{publishedName}/image", prediction.classify_image, "ClassifyImage"
+    ),
+    _route(
+        "POST",
+        "/{projectId}/classify/iterations/{publishedName}/image/nostore",
+        prediction.classify_image_nostore,
+        "ClassifyImageWithNoStore",
+    ),
+    _route(
+        "POST",
+        "/{projectId}/classify/iterations/{publishedName}/url",
+        prediction.classify_image_url,
+        "ClassifyImageUrl",
+    ),
+    _route(
+        "POST",
+        "/{projectId}/classify/iterations/{publishedName}/url/nostore",
+        prediction.classify_image_url_nostore,
+        "ClassifyImageUrlWithNoStore",
+    ),
     _route("POST", "/{projectId}/detect/iterations/{publishedName}/image", prediction.detect_image, "DetectImage"),
-    _route("POST", "/{projectId}/detect/iterations/{publishedName}/image/nostore", prediction.detect_image_nostore, "DetectImageWithNoStore"),
+    _route(
+        "POST",
+        "/{projectId}/detect/iterations/{publishedName}/image/nostore",
+        prediction.detect_image_nostore,
+        "DetectImageWithNoStore",
+    ),
     _route("POST", "/{projectId}/detect/iterations/{publishedName}/url", prediction.detect_image_url, "DetectImageUrl"),
-    _route("POST", "/{projectId}/detect/iterations/{publishedName}/url/nostore", prediction.detect_image_url_nostore, "DetectImageUrlWithNoStore"),
+    _route(
+        "POST",
+        "/{projectId}/detect/iterations/{publishedName}/url/nostore",
+        prediction.detect_image_url_nostore,
+        "DetectImageUrlWithNoStore",
+    ),
 )
 
 

@@ -21,7 +21,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _forward(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else self._read_chunked()
-        host = self.headers.get("Host") or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
+        host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
         request = httpx.Request(
             self.command, f"http://{host}{self.path}", headers=list(self.headers.items()), content=body
         )
@@ -44,7 +44,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _read_chunked(self) -> bytes:
         if "chunked" not in self.headers.get("Transfer-Encoding", "").lower():
             return b""
-        chunks = []
+        chunks: list[bytes] = []
         while True:
             size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
             if size == 0:
@@ -55,7 +55,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _forward  # noqa: N815
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         """Silence per-request logging: request lines may carry tokens in query strings."""
 
 
@@ -72,7 +72,9 @@ class EmulatorServer:
 
     def __init__(self, emulator: Emulator, host: str, port: int) -> None:
         self._server = _Server((host, port), emulator)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="customvision-emulator-http", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="customvision-emulator-http", daemon=True
+        )
         self._thread.start()
 
     @property

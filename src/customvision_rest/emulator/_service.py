@@ -19,15 +19,15 @@ import numpy as np
 from . import _learner
 from ._domains import DOMAINS_BY_ID
 from ._errors import ServiceError, bad_request, not_found
-from ._images import ImageRejected, inspect_image
+from ._images import ImageRejectedError, inspect_image
 from ._resources import EmulatorResource
 from ._state import (
     Artifact,
     Iteration,
     Project,
     Region,
-    StoredImage,
     Store,
+    StoredImage,
     Tag,
     TrainingSample,
     new_id,
@@ -302,11 +302,9 @@ class Service:
         """Store one uploaded image and return its ImageCreateResult status and image (lock held)."""
         try:
             info = inspect_image(data, max_bytes)
-        except ImageRejected as rejected:
+        except ImageRejectedError as rejected:
             return ("ErrorImageSize" if rejected.too_large else "ErrorImageFormat"), None
-        duplicate = next(
-            (i for i in self.project_images(project) if i.content_hash == info.content_hash), None
-        )
+        duplicate = next((i for i in self.project_images(project) if i.content_hash == info.content_hash), None)
         if duplicate is not None:
             return "OKDuplicate", duplicate
         resource = self.resources.get(project.resource)

@@ -11,7 +11,6 @@ import hashlib
 import json
 import re
 import time
-import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -19,10 +18,10 @@ import httpx
 import numpy as np
 
 from . import _learner
+from ._bodies import read_image_body, read_image_url, uploaded_files
 from ._domains import DOMAINS, DOMAINS_BY_ID, EXPORT_PLATFORMS, GENERAL_CLASSIFICATION_ID
 from ._errors import ServiceError, bad_request, json_response, not_found
-from ._images import MAX_PREDICTION_IMAGE_BYTES, MAX_TRAINING_IMAGE_BYTES, ImageRejected, inspect_image
-from ._bodies import read_image_body, read_image_url, uploaded_files
+from ._images import MAX_PREDICTION_IMAGE_BYTES, MAX_TRAINING_IMAGE_BYTES, ImageRejectedError, inspect_image
 from ._prediction_api import prediction_response, store_prediction
 from ._service import (
     CLASSIFICATION_MIN_IMAGES_PER_TAG,
@@ -307,7 +306,7 @@ def _tags_as_of(service: Service, project: Project, iteration_id: str | None) ->
     if not iteration_id:
         return [(tag, None) for tag in service.project_tags(project)]
     iteration = service.iteration(project, iteration_id)
-    counts = {tag_id: 0 for tag_id in iteration.tag_names}
+    counts = dict.fromkeys(iteration.tag_names, 0)
     for sample in iteration.samples:
         for tag_id in {*sample.tag_ids, *(tag for tag, _ in sample.regions)}:
             if tag_id in counts:
@@ -438,7 +437,10 @@ def _select_images(
 def _ordered_page(context: RequestContext, images: list[StoredImage]) -> list[StoredImage]:
     skip, take = _paging(context)
     newest_first = (context.query.get("orderBy") or "Newest").lower() != "oldest"
-    ordered = sorted(images, key=lambda image: image.created, reverse=newest_first)
+    # Reversing a stable oldest-first order keeps same-millisecond images in a consistent order both ways.
+    ordered = sorted(images, key=lambda image: image.created)
+    if newest_first:
+        ordered.reverse()
     return ordered[skip : skip + take]
 
 
@@ -501,14 +503,18 @@ def _summary(service: Service, context: RequestContext, results: list[dict[str, 
     return json_response(200 if successful else 207, {"isBatchSuccessful": successful, "images": results})
 
 
-def _result(service: Service, context: RequestContext, source: str | None, status: str, image: StoredImage | None) -> dict[str, Any]:
+def _result(
+    service: Service, context: RequestContext, source: str | None, status: str, image: StoredImage | None
+) -> dict[str, Any]:
     result: dict[str, Any] = {"sourceUrl": source, "status": status}
     if image is not None:
         result["image"] = service.image_json(image, context.base_url)
     return result
 
 
-def _batch_tag_ids(service: Service, project: Project, batch_tags: Sequence[str], entry_tags: Sequence[str]) -> list[str]:
+def _batch_tag_ids(
+    service: Service, project: Project, batch_tags: Sequence[str], entry_tags: Sequence[str]
+) -> list[str]:
     tag_ids = list(dict.fromkeys(tag.lower() for tag in [*batch_tags, *entry_tags]))
     _require_batch_size(len(tag_ids), MAX_BATCH_TAGS, "BadRequestExceedTagPerImageLimit", "tags")
     for tag_id in tag_ids:
@@ -523,7 +529,9 @@ def _check_metadata(metadata: Mapping[str, Any] | None) -> dict[str, str]:
         raise bad_request("BadRequestImageMetadataKey", f"At most {MAX_METADATA_PAIRS} metadata pairs per image.")
     for key, value in metadata.items():
         if not key or len(key) > MAX_METADATA_KEY:
-            raise bad_request("BadRequestImageMetadataKey", f"Metadata keys must be 1 to {MAX_METADATA_KEY} characters.")
+            raise bad_request(
+                "BadRequestImageMetadataKey", f"Metadata keys must be 1 to {MAX_METADATA_KEY} characters."
+            )
         if value is None or len(str(value)) > MAX_METADATA_VALUE:
             raise bad_request(
                 "BadRequestImageMetadataValue", f"Metadata values must be at most {MAX_METADATA_VALUE} characters."
@@ -642,7 +650,7 @@ def update_image_metadata(service: Service, context: RequestContext) -> httpx.Re
     ids = [image_id.lower() for image_id in csv_param(context.query, "imageIds")]
     _require_batch_size(len(ids), MAX_IDS, "BadRequestExceededBatchSize", "image ids")
     metadata = _check_metadata(context.json_body())
-    entries = []
+    entries: list[dict[str, Any]] = []
     for image_id in ids:
         image = service.store.state.images.get(image_id)
         if image is None or image.project_id != project.id:
@@ -754,7 +762,9 @@ def _fingerprint(project: Project, samples: Sequence[TrainingSample], labels: Se
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
 
-def _training_samples(service: Service, project: Project, selected: set[str] | None) -> tuple[list[TrainingSample], dict[str, str]]:
+def _training_samples(
+    service: Service, project: Project, selected: set[str] | None
+) -> tuple[list[TrainingSample], dict[str, str]]:
     detection = is_detection(project)
     tags = {tag.id: tag for tag in service.project_tags(project) if selected is None or tag.id in selected}
     samples: list[TrainingSample] = []
@@ -941,7 +951,10 @@ def _classification_performance(
         for index, entry in enumerate(iteration.evaluation)
     ]
     targets = np.array(
-        [[1.0 if label in truth_by_image.get(entry["imageId"], set()) else 0.0 for label in labels] for entry in iteration.evaluation]
+        [
+            [1.0 if label in truth_by_image.get(entry["imageId"], set()) else 0.0 for label in labels]
+            for entry in iteration.evaluation
+        ]
     ).reshape(len(iteration.evaluation), len(labels))
     per_tag = []
     for label_index, label in enumerate(labels):
@@ -1001,7 +1014,12 @@ def _detection_performance(
         hits = np.array([hit for _, hit in ranked], dtype=np.float64)
         ap = float((np.cumsum(hits) / np.arange(1, len(hits) + 1) * hits).sum() / truth_count) if truth_count else 0.0
         per_tag.append(_tag_performance(tag_id, name, _learner.TagScores(precision, 0.0, recall, 0.0, ap)))
-        totals = [totals[0] + len(predicted), totals[1] + true_positives, totals[2] + truth_count, totals[3] + true_positives]
+        totals = [
+            totals[0] + len(predicted),
+            totals[1] + true_positives,
+            totals[2] + truth_count,
+            totals[3] + true_positives,
+        ]
     precision = totals[1] / totals[0] if totals[0] else 0.0
     recall = totals[3] / totals[2] if totals[2] else 0.0
     mean_ap = float(np.mean([entry["averagePrecision"] for entry in per_tag])) if per_tag else 0.0
@@ -1214,7 +1232,9 @@ def query_predictions(service: Service, context: RequestContext) -> httpx.Respon
             for p in predictions
             if any(x["tagId"] == tag_id and low <= float(x["probability"]) <= high for x in p.predictions)
         ]
-    predictions.sort(key=lambda p: p.created, reverse=(token.get("orderBy") or "Newest") != "Oldest")
+    predictions.sort(key=lambda p: p.created)
+    if (token.get("orderBy") or "Newest") != "Oldest":
+        predictions.reverse()
     start = _decode_continuation(token.get("continuation"))
     page = predictions[start : start + max_count]
     following = start + len(page)
@@ -1266,7 +1286,7 @@ def _quick_test(service: Service, context: RequestContext, data: bytes) -> httpx
 def _prediction_image(data: bytes) -> Any:
     try:
         return inspect_image(data, MAX_PREDICTION_IMAGE_BYTES)
-    except ImageRejected as rejected:
+    except ImageRejectedError as rejected:
         code = "BadRequestImageSizeBytes" if rejected.too_large else "BadRequestImageFormat"
         raise bad_request(code, rejected.reason) from rejected
 
@@ -1289,7 +1309,9 @@ def quick_test_image_url(service: Service, context: RequestContext) -> httpx.Res
 # --- suggested tags --------------------------------------------------------------------------------------------------
 
 
-def _suggestions(service: Service, iteration: Iteration, images: Sequence[StoredImage]) -> list[tuple[StoredImage, list[dict[str, Any]], float]]:
+def _suggestions(
+    service: Service, iteration: Iteration, images: Sequence[StoredImage]
+) -> list[tuple[StoredImage, list[dict[str, Any]], float]]:
     results = []
     for image in images:
         data = service.store.blobs.get(image.content_hash)
@@ -1327,7 +1349,9 @@ def suggest_tags_and_regions(service: Service, context: RequestContext) -> httpx
     )
 
 
-def _suggested_query(service: Service, context: RequestContext) -> tuple[Iteration, dict[str, Any], list[tuple[StoredImage, list[dict[str, Any]], float]]]:
+def _suggested_query(
+    service: Service, context: RequestContext
+) -> tuple[Iteration, dict[str, Any], list[tuple[StoredImage, list[dict[str, Any]], float]]]:
     project = service.project(context, context.params["projectId"])
     iteration = _completed_iteration(service, project, context.query.get("iterationId", ""))
     query = context.json_body() or {}
