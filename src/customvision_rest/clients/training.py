@@ -1,0 +1,40 @@
+"""The Training API clients: projects, tags, images, training, publishing and export."""
+
+from __future__ import annotations
+
+from ..core.resources import Role
+from ..operations.training import TRAINING_API_VERSIONS, TrainingOperations
+from ._base import AsyncClientBase, SyncClientBase
+
+__all__ = ["AsyncTrainingClient", "TrainingClient"]
+
+
+class TrainingClient(SyncClientBase, TrainingOperations):
+    """Blocking client of the Custom Vision Training API.
+
+    Args:
+        endpoint: a :class:`~customvision_rest.Resource` serving training, or the endpoint URL.
+        credential: with an endpoint URL, the key (``str`` or ``KeyCredential``) or a token credential.
+        api_version: ``"3.3"`` (default), ``"3.0"``, ``"3.1"``, ``"3.2"`` or ``"3.4-preview"``.
+        http_client: an ``httpx.Client`` of your own (proxies, transports, limits); never closed by this client.
+        timeout: seconds, or an ``httpx.Timeout``; the default connects within 10 s and reads for 120 s.
+        max_retries: retries after the first attempt (default 3; 0 disables). Calls that create something
+            (projects, tags, training, publishing, exports, imports) are retried only when the service
+            surely did not process them (429, connection refused).
+        application_id: prefixed to the User-Agent, to tell your application's calls apart.
+        retry_policy: a :class:`~customvision_rest.RetryPolicy` for finer control of backoff.
+        sleep: the function used to wait between retries (tests pass a fake).
+    """
+
+    _role = Role.TRAINING
+    _default_api_version = "3.3"
+    _api_versions = TRAINING_API_VERSIONS
+
+
+class AsyncTrainingClient(AsyncClientBase, TrainingOperations):
+    """Asynchronous client of the Custom Vision Training API; arguments as :class:`TrainingClient`,
+    with ``http_client`` an ``httpx.AsyncClient`` and ``sleep`` a coroutine function."""
+
+    _role = Role.TRAINING
+    _default_api_version = "3.3"
+    _api_versions = TRAINING_API_VERSIONS
