@@ -29,16 +29,20 @@ from ._exceptions import (
 )
 from ._version import __version__
 from .clients.prediction import AsyncPredictionClient, PredictionClient
+from .clients.training import AsyncTrainingClient, TrainingClient
 from .core.credentials import COGNITIVE_SERVICES_SCOPE, KeyCredential
 from .core.resources import AzureResourceId, Resource, ResourceKind, Role
 from .core.retry import RetryPolicy
+from .workflows.polling import AsyncPoller, Poller, PollSchedule
 
 __all__ = [
     "COGNITIVE_SERVICES_SCOPE",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncPoller",
     "AsyncPredictionClient",
+    "AsyncTrainingClient",
     "AuthenticationError",
     "AzureResourceId",
     "BadRequestError",
@@ -52,6 +56,8 @@ __all__ = [
     "NotFoundError",
     "OperationFailedError",
     "PermissionDeniedError",
+    "PollSchedule",
+    "Poller",
     "PollingTimeoutError",
     "PredictionClient",
     "RateLimitError",
@@ -60,6 +66,7 @@ __all__ = [
     "ResponseValidationError",
     "RetryPolicy",
     "Role",
+    "TrainingClient",
     "TrainingFailedError",
     "TrainingNotNeededError",
     "UnsupportedMediaTypeError",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from ..core.resources import Role
 from ..operations.training import TRAINING_API_VERSIONS, TrainingOperations
+from ..workflows.training import TrainingWorkflows
 from ._base import AsyncClientBase, SyncClientBase
 
 __all__ = ["AsyncTrainingClient", "TrainingClient"]
 
 
-class TrainingClient(SyncClientBase, TrainingOperations):
+class TrainingClient(SyncClientBase, TrainingOperations, TrainingWorkflows):
     """Blocking client of the Custom Vision Training API.
 
     Args:
@@ -31,7 +32,7 @@ class TrainingClient(SyncClientBase, TrainingOperations):
     _api_versions = TRAINING_API_VERSIONS
 
 
-class AsyncTrainingClient(AsyncClientBase, TrainingOperations):
+class AsyncTrainingClient(AsyncClientBase, TrainingOperations, TrainingWorkflows):
     """Asynchronous client of the Custom Vision Training API; arguments as :class:`TrainingClient`,
     with ``http_client`` an ``httpx.AsyncClient`` and ``sleep`` a coroutine function."""
 

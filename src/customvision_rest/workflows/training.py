@@ -1,0 +1,270 @@
+"""Training, export and project import, started and awaited: the Training API's long-running work.
+
+Each ``begin_*`` method returns a poller (``status()``, ``done()``, ``wait()``, ``result()``); each
+``*_and_wait`` method starts the work and waits for it in one call. Deadlines default to an hour; pass
+``timeout=None`` explicitly to wait with no limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timezone
+
+import httpx
+
+from .._exceptions import OperationFailedError, TrainingFailedError, TrainingNotNeededError
+from ..core.operation import Operation, Workflow, call, workflow
+from ..models.training import Export, ExportStatus, Iteration, IterationStatus, Project, ProjectStatus, TrainingType
+from ..operations._common import Id, to_id
+from ..operations.training import TrainingOperations
+from .polling import DEFAULT_TIMEOUT, PollPlan, PollSchedule, Progress, State, poller, wait_for
+
+__all__ = ["TrainingWorkflows"]
+
+_EPOCH = datetime.min.replace(tzinfo=timezone.utc)
+
+
+def _judge_iteration(iteration: Iteration) -> State:
+    if iteration.status == IterationStatus.COMPLETED:
+        return State.SUCCEEDED
+    if iteration.status == IterationStatus.FAILED:
+        return State.FAILED
+    return State.RUNNING
+
+
+def _training_failed(iteration: Iteration) -> TrainingFailedError:
+    return TrainingFailedError(f"training of iteration {iteration.name!r} ({iteration.id}) failed", result=iteration)
+
+
+def _judge_export(export: Export) -> State:
+    if export.status == ExportStatus.DONE:
+        return State.SUCCEEDED
+    if export.status == ExportStatus.FAILED:
+        return State.FAILED
+    return State.RUNNING
+
+
+def _export_failed(export: Export) -> OperationFailedError:
+    return OperationFailedError(
+        f"export to {export.platform} ({export.flavor or 'default flavor'}) failed", result=export
+    )
+
+
+def _judge_import(project: Project) -> State:
+    if project.status == ProjectStatus.FAILED:
+        return State.FAILED
+    if project.status in (None, ProjectStatus.SUCCEEDED):
+        return State.SUCCEEDED
+    return State.RUNNING
+
+
+def _import_failed(project: Project) -> OperationFailedError:
+    return OperationFailedError(f"import of project {project.name!r} ({project.id}) failed", result=project)
+
+
+def latest_trained(iterations: Sequence[Iteration]) -> Iteration | None:
+    """The most recently trained completed iteration, or ``None``."""
+    completed = [i for i in iterations if i.status == IterationStatus.COMPLETED]
+    return max(completed, key=lambda i: i.trained_at or i.last_modified or _EPOCH, default=None)
+
+
+class TrainingWorkflows:
+    """Long-running Training API work; mixed into both training clients next to the operations."""
+
+    def _start_training(
+        self,
+        project_id: Id,
+        training_type: TrainingType | str | None,
+        reserved_budget_in_hours: int | None,
+        force_train: bool | None,
+        notification_email_address: str | None,
+        selected_tags: Sequence[Id] | None,
+    ) -> Workflow[PollPlan[Iteration]]:
+        project = to_id(project_id, "project_id")
+        try:
+            iteration = yield from call(
+                TrainingOperations.train_project.build(
+                    self,
+                    project,
+                    training_type=training_type,
+                    reserved_budget_in_hours=reserved_budget_in_hours,
+                    force_train=force_train,
+                    notification_email_address=notification_email_address,
+                    selected_tags=selected_tags,
+                )
+            )
+        except TrainingNotNeededError:
+            # Nothing changed since the last training: the latest trained iteration is the answer.
+            iterations = yield from call(TrainingOperations.get_iterations.build(self, project))
+            latest = latest_trained(iterations)
+            if latest is None:
+                raise
+            iteration = latest
+        iteration_id = to_id(iteration.id, "iteration id") if iteration.id else ""
+        return PollPlan(
+            what=f"training of iteration {iteration.name!r}",
+            fetch=lambda: TrainingOperations.get_iteration.build(self, project, iteration_id),
+            judge=_judge_iteration,
+            failure=_training_failed,
+            initial=iteration,
+        )
+
+    @poller
+    def begin_train_project(
+        self,
+        project_id: Id,
+        /,
+        *,
+        training_type: TrainingType | str | None = None,
+        reserved_budget_in_hours: int | None = None,
+        force_train: bool | None = None,
+        notification_email_address: str | None = None,
+        selected_tags: Sequence[Id] | None = None,
+    ) -> Workflow[PollPlan[Iteration]]:
+        """Start training and return a poller for the new iteration.
+
+        When nothing changed since the last training (``BadRequestTrainingNotNeeded``), no new iteration
+        starts: the poller then follows the latest trained iteration, already completed. The advanced options
+        are passed to :meth:`train_project` unchanged.
+        """
+        return (
+            yield from self._start_training(
+                project_id,
+                training_type,
+                reserved_budget_in_hours,
+                force_train,
+                notification_email_address,
+                selected_tags,
+            )
+        )
+
+    @workflow
+    def train_and_wait(
+        self,
+        project_id: Id,
+        /,
+        *,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        progress: Progress | None = None,
+        schedule: PollSchedule | None = None,
+        training_type: TrainingType | str | None = None,
+        reserved_budget_in_hours: int | None = None,
+        force_train: bool | None = None,
+        notification_email_address: str | None = None,
+        selected_tags: Sequence[Id] | None = None,
+    ) -> Workflow[Iteration]:
+        """Train the project and wait for the iteration to complete; return it.
+
+        Args:
+            timeout: seconds to wait (default an hour); ``None`` waits with no limit.
+            progress: called with the iteration at every poll.
+            schedule: the poll interval and its backoff.
+
+        Raises:
+            TrainingFailedError: the iteration ended in ``Failed`` (``error.iteration`` has it).
+            PollingTimeoutError: the deadline passed; training goes on at the service.
+        """
+        plan = yield from self._start_training(
+            project_id, training_type, reserved_budget_in_hours, force_train, notification_email_address, selected_tags
+        )
+        return (yield from wait_for(plan, timeout=timeout, schedule=schedule, progress=progress))
+
+    def _start_export(
+        self, project_id: Id, iteration_id: Id, platform: str, flavor: str | None
+    ) -> Workflow[PollPlan[Export]]:
+        project = to_id(project_id, "project_id")
+        iteration = to_id(iteration_id, "iteration_id")
+
+        def matching(exports: list[Export]) -> Export | None:
+            for export in exports:
+                same_flavor = (export.flavor or None) == (flavor or None)
+                if str(export.platform) == str(platform) and same_flavor and export.status != ExportStatus.FAILED:
+                    return export
+            return None
+
+        # Exporting twice is refused while the first is queued: reuse an existing export instead.
+        existing = matching((yield from call(TrainingOperations.get_exports.build(self, project, iteration))))
+        if existing is None:
+            existing = yield from call(
+                TrainingOperations.export_iteration.build(self, project, iteration, platform, flavor=flavor)
+            )
+
+        def fetch_export() -> Operation[Export]:
+            listing = TrainingOperations.get_exports.build(self, project, iteration)
+
+            def parse(response: httpx.Response) -> Export:
+                found = matching(listing.parse(response))
+                if found is None:
+                    raise ValueError(f"the export to {platform} is no longer listed")
+                return found
+
+            return Operation(
+                name=listing.name, method=listing.method, path=listing.path, params=listing.params, parse=parse
+            )
+
+        return PollPlan(
+            what=f"export of iteration {iteration} to {platform}",
+            fetch=fetch_export,
+            judge=_judge_export,
+            failure=_export_failed,
+            initial=existing,
+        )
+
+    @poller
+    def begin_export_iteration(
+        self, project_id: Id, iteration_id: Id, platform: str, /, *, flavor: str | None = None
+    ) -> Workflow[PollPlan[Export]]:
+        """Export a trained iteration (compact domains only) and return a poller of the export.
+
+        An export of the same platform and flavor that already exists is followed instead of requesting a
+        second one, so calling this twice is safe. The finished export's ``download_uri`` is a secret URL.
+        """
+        return (yield from self._start_export(project_id, iteration_id, platform, flavor))
+
+    @workflow
+    def export_and_wait(
+        self,
+        project_id: Id,
+        iteration_id: Id,
+        platform: str,
+        /,
+        *,
+        flavor: str | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        progress: Progress | None = None,
+        schedule: PollSchedule | None = None,
+    ) -> Workflow[Export]:
+        """Export an iteration and wait until the export is ``Done``; return it (with its ``download_uri``)."""
+        plan = yield from self._start_export(project_id, iteration_id, platform, flavor)
+        return (yield from wait_for(plan, timeout=timeout, schedule=schedule, progress=progress))
+
+    def _start_import(self, token: str, name: str | None) -> Workflow[PollPlan[Project]]:
+        project = yield from call(TrainingOperations.import_project.build(self, token, name=name))
+        project_id = to_id(project.id, "imported project id") if project.id else ""
+        return PollPlan(
+            what=f"import of project {project.name!r}",
+            fetch=lambda: TrainingOperations.get_project.build(self, project_id),
+            judge=_judge_import,
+            failure=_import_failed,
+            initial=project,
+        )
+
+    @poller
+    def begin_import_project(self, token: str, /, *, name: str | None = None) -> Workflow[PollPlan[Project]]:
+        """Import a project from an export token (see :meth:`export_project`) and return a poller of it."""
+        return (yield from self._start_import(token, name))
+
+    @workflow
+    def import_and_wait(
+        self,
+        token: str,
+        /,
+        *,
+        name: str | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        progress: Progress | None = None,
+        schedule: PollSchedule | None = None,
+    ) -> Workflow[Project]:
+        """Import a project and wait until its status is ``Succeeded``; return it."""
+        plan = yield from self._start_import(token, name)
+        return (yield from wait_for(plan, timeout=timeout, schedule=schedule, progress=progress))
