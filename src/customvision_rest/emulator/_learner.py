@@ -43,9 +43,12 @@ def _features_of_image(image: Image.Image) -> FloatArray:
     rgb = np.asarray(small, dtype=np.float64) / 255.0
     hsv = np.asarray(small.convert("HSV"), dtype=np.float64) / 255.0
     hue, saturation, value = hsv[..., 0], hsv[..., 1], hsv[..., 2]
-    # Hue is meaningless for grey pixels, so its histogram is weighted by saturation.
+    # Hue is meaningless for grey pixels: one histogram is weighted by saturation, and one counts only vivid
+    # pixels, so that a small colourful object is not drowned by a large dull background.
     hue_hist = np.histogram(hue, bins=_HUE_BINS, range=(0.0, 1.0), weights=saturation * value)[0]
     hue_hist = hue_hist / (hue_hist.sum() + 1e-9)
+    vivid = (saturation > 0.45) & (value > 0.25)
+    vivid_hist = np.histogram(hue[vivid], bins=_HUE_BINS, range=(0.0, 1.0))[0] / (vivid.sum() + 1e-9)
     sat_hist = np.histogram(saturation, bins=8, range=(0.0, 1.0))[0] / saturation.size
     val_hist = np.histogram(value, bins=8, range=(0.0, 1.0))[0] / value.size
     cells = rgb.reshape(_GRID, _FEATURE_SIDE // _GRID, _GRID, _FEATURE_SIDE // _GRID, 3).mean(axis=(1, 3))
@@ -56,9 +59,9 @@ def _features_of_image(image: Image.Image) -> FloatArray:
     edge_hist = np.histogram(orientation, bins=8, range=(0.0, np.pi), weights=magnitude)[0]
     edge_hist = edge_hist / (edge_hist.sum() + 1e-9)
     shape = _saliency_shape(saturation)
-    return np.concatenate([hue_hist, sat_hist, val_hist, cells.ravel(), edge_hist, shape, [magnitude.mean()]]).astype(
-        np.float64
-    )
+    return np.concatenate(
+        [hue_hist, vivid_hist, sat_hist, val_hist, cells.ravel(), edge_hist, shape, [magnitude.mean()]]
+    ).astype(np.float64)
 
 
 def _saliency_shape(saturation: FloatArray) -> FloatArray:
@@ -142,7 +145,7 @@ def fit_linear(
     multilabel: bool,
     steps: int = 400,
     learning_rate: float = 0.5,
-    l2: float = 1e-2,
+    l2: float = 0.2,
 ) -> LinearModel:
     """Fit by full-batch gradient descent; `targets` is a 0/1 matrix (rows x labels)."""
     mean = features.mean(axis=0)
