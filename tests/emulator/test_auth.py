@@ -48,9 +48,7 @@ def test_training_key_cannot_predict(emulator: Emulator) -> None:
     "headers",
     [{"training-key": TRAINING_KEY}, {"TRAINING-KEY": TRAINING_KEY}, {"Ocp-Apim-Subscription-Key": TRAINING_KEY}],
 )
-def test_key_headers_are_case_insensitive_and_generic_header_works(
-    emulator: Emulator, headers: dict[str, str]
-) -> None:
+def test_key_headers_are_case_insensitive_and_generic_header_works(emulator: Emulator, headers: dict[str, str]) -> None:
     assert _get(emulator, TRAINING + "/domains", headers).status_code == 200
 
 
@@ -95,4 +93,7 @@ def test_every_training_version_path_is_served(emulator: Emulator) -> None:
         response = _get(emulator, f"/customvision/v{version}/training/domains", {"Training-Key": TRAINING_KEY})
         assert response.status_code == 200, version
     assert _get(emulator, "/customvision/v2.9/training/domains", {"Training-Key": TRAINING_KEY}).status_code == 404
-    assert _get(emulator, "http://h//customvision/v3.0/training/domains", {"Training-Key": TRAINING_KEY}).status_code == 200
+    assert (
+        _get(emulator, "http://h//customvision/v3.0/training/domains", {"Training-Key": TRAINING_KEY}).status_code
+        == 200
+    )

@@ -85,7 +85,10 @@ def test_training_image_just_under_6_mb_is_accepted(trainer: httpx.Client) -> No
 def test_multipart_upload_any_field_names_and_comma_separated_tags(trainer: httpx.Client) -> None:
     project = make_project(trainer)
     tags = [make_tag(trainer, project["id"], name)["id"] for name in ("a", "b")]
-    files = [("imageData", ("x.jpg", synthetic_fruit("apple", 1, (64, 64)))), ("other", ("y.jpg", synthetic_fruit("orange", 2, (64, 64))))]
+    files = [
+        ("imageData", ("x.jpg", synthetic_fruit("apple", 1, (64, 64)))),
+        ("other", ("y.jpg", synthetic_fruit("orange", 2, (64, 64)))),
+    ]
     response = trainer.post(f"/projects/{project['id']}/images", params={"tagIds": ",".join(tags)}, files=files)
     assert response.status_code == 200, response.text
     images = response.json()["images"]
@@ -147,7 +150,10 @@ def test_metadata_limits(trainer: httpx.Client) -> None:
 def test_paging_filters_and_counts(trainer: httpx.Client) -> None:
     project = make_project(trainer)
     tag = make_tag(trainer, project["id"], "apple")["id"]
-    trainer.post(f"/projects/{project['id']}/images/files", json={"images": [_file("apple", i) for i in range(5)], "tagIds": [tag]})
+    trainer.post(
+        f"/projects/{project['id']}/images/files",
+        json={"images": [_file("apple", i) for i in range(5)], "tagIds": [tag]},
+    )
     trainer.post(f"/projects/{project['id']}/images/files", json={"images": [_file("orange", i) for i in range(3)]})
     base = f"/projects/{project['id']}/images"
     assert trainer.get(base + "/tagged/count").json() == 5
@@ -201,7 +207,9 @@ def test_regions_and_image_tags(trainer: httpx.Client) -> None:
     assert len(again.json()["duplicated"]) == 1
     stored = trainer.get(f"/projects/{project['id']}/images/id", params={"imageIds": image_id}).json()[0]
     assert stored["regions"][0]["regionId"] == region_id
-    assert trainer.delete(f"/projects/{project['id']}/images/regions", params={"regionIds": region_id}).status_code == 204
+    assert (
+        trainer.delete(f"/projects/{project['id']}/images/regions", params={"regionIds": region_id}).status_code == 204
+    )
     proposals = trainer.post(f"/projects/{project['id']}/images/{image_id}/regionproposals").json()
     assert proposals["proposals"]
     assert all(0 <= p["boundingBox"]["left"] <= 1 for p in proposals["proposals"])
@@ -218,9 +226,14 @@ def test_unknown_ids_answer_404_codes(trainer: httpx.Client) -> None:
 
 @pytest.mark.parametrize(("tier", "projects", "tags"), [("F0", 2, 50)])
 def test_tier_quotas(tier: str, projects: int, tags: int) -> None:
-    with Emulator(training_key="k", tier=tier) as emulator, httpx.Client(
-        base_url="http://h/customvision/v3.3/training", transport=emulator.transport(), headers={"Training-Key": "k"}
-    ) as client:
+    with (
+        Emulator(training_key="k", tier=tier) as emulator,
+        httpx.Client(
+            base_url="http://h/customvision/v3.3/training",
+            transport=emulator.transport(),
+            headers={"Training-Key": "k"},
+        ) as client,
+    ):
         ids = [client.post("/projects", params={"name": f"p{i}"}).json()["id"] for i in range(projects)]
         over = client.post("/projects", params={"name": "one too many"})
         assert over.status_code == 400

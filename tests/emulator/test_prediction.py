@@ -13,7 +13,9 @@ from customvision_rest.emulator._images import draw_fruit
 from customvision_rest.emulator._learner import iou
 
 
-def _classify(predictor: httpx.Client, project_id: str, name: str, data: bytes, nostore: bool = False) -> httpx.Response:
+def _classify(
+    predictor: httpx.Client, project_id: str, name: str, data: bytes, nostore: bool = False
+) -> httpx.Response:
     suffix = "/nostore" if nostore else ""
     return predictor.post(f"/{project_id}/classify/iterations/{name}/image{suffix}", files={"imageData": data})
 
@@ -21,7 +23,11 @@ def _classify(predictor: httpx.Client, project_id: str, name: str, data: bytes, 
 def test_publish_requires_a_prediction_resource_id(emulator: Emulator, trainer: httpx.Client) -> None:
     project_id, _, iteration = trained_fruit_project(trainer)
     url = f"/projects/{project_id}/iterations/{iteration['id']}/publish"
-    for wrong in ("emulator-prediction", "00000000-0000-0000-0000-000000000000", emulator.training_resource.resource_id):
+    for wrong in (
+        "emulator-prediction",
+        "00000000-0000-0000-0000-000000000000",
+        emulator.training_resource.resource_id,
+    ):
         response = trainer.post(url, params={"publishName": "m", "predictionId": wrong})
         assert response.status_code == 400
         assert response.json()["code"] == "BadRequestInvalidPublishTarget"
@@ -48,7 +54,9 @@ def test_prediction_through_another_resource_is_refused(emulator: Emulator, trai
     project_id, _, iteration = trained_fruit_project(trainer)
     publish(trainer, emulator, project_id, iteration["id"], "m")
     with httpx.Client(
-        base_url="http://h/customvision/v3.1/prediction", transport=emulator.transport(), headers={"Prediction-Key": "second-key"}
+        base_url="http://h/customvision/v3.1/prediction",
+        transport=emulator.transport(),
+        headers={"Prediction-Key": "second-key"},
     ) as other:
         assert _classify(other, project_id, "m", synthetic_fruit("apple", 1, (64, 64))).status_code == 404
 
@@ -59,7 +67,8 @@ def test_stored_predictions_are_queryable_and_nostore_ones_are_not(
     project_id, tags, iteration = trained_fruit_project(trainer)
     publish(trainer, emulator, project_id, iteration["id"], "m")
     stored_ids = [
-        _classify(predictor, project_id, "m", synthetic_fruit("apple", 600 + i, (96, 96))).json()["id"] for i in range(3)
+        _classify(predictor, project_id, "m", synthetic_fruit("apple", 600 + i, (96, 96))).json()["id"]
+        for i in range(3)
     ]
     hidden = _classify(predictor, project_id, "m", synthetic_fruit("apple", 700, (96, 96)), nostore=True).json()["id"]
     url_body = {"url": "data:image/jpeg;base64," + base64.b64encode(synthetic_fruit("orange", 1, (96, 96))).decode()}
@@ -77,7 +86,8 @@ def test_stored_predictions_are_queryable_and_nostore_ones_are_not(
     remaining = trainer.post(f"/projects/{project_id}/predictions/query", json={}).json()["results"]
     assert stored_ids[0] not in [r["id"] for r in remaining]
     created = trainer.post(
-        f"/projects/{project_id}/images/predictions", json={"images": [{"id": stored_ids[1], "tagIds": [tags["apple"]]}]}
+        f"/projects/{project_id}/images/predictions",
+        json={"images": [{"id": stored_ids[1], "tagIds": [tags["apple"]]}]},
     )
     assert created.json()["images"][0]["status"] in ("OK", "OKDuplicate")
 
@@ -96,7 +106,9 @@ def test_quick_test_defaults_to_latest_and_store_flag(trainer: httpx.Client) -> 
     project_id, _, _ = trained_fruit_project(trainer)
     image = synthetic_fruit("orange", 77, (96, 96))
     response = trainer.post(
-        f"/projects/{project_id}/quicktest/image", params={"store": "false"}, content=image,
+        f"/projects/{project_id}/quicktest/image",
+        params={"store": "false"},
+        content=image,
         headers={"Content-Type": "application/octet-stream"},
     )
     assert response.status_code == 200
@@ -147,7 +159,8 @@ def test_object_detection_returns_boxes(emulator: Emulator, trainer: httpx.Clien
     publish(trainer, emulator, project["id"], done["id"], "detector")
     data, truth = draw_fruit("apple", 4242, (160, 160))
     with httpx.Client(
-        base_url=f"http://h/customvision/v{version}/prediction", transport=emulator.transport(),
+        base_url=f"http://h/customvision/v{version}/prediction",
+        transport=emulator.transport(),
         headers={"Prediction-Key": "test-prediction-key"},
     ) as predictor:
         response = predictor.post(f"/{project['id']}/detect/iterations/detector/image/nostore", content=data)

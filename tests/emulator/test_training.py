@@ -11,9 +11,12 @@ from customvision_rest.emulator import Emulator
 
 
 def test_training_is_asynchronous_and_early_polls_hide_details() -> None:
-    with Emulator(training_key="k", min_training_seconds=0.6) as emulator, httpx.Client(
-        base_url="http://h" + TRAINING, transport=emulator.transport(), headers={"Training-Key": "k"}
-    ) as trainer:
+    with (
+        Emulator(training_key="k", min_training_seconds=0.6) as emulator,
+        httpx.Client(
+            base_url="http://h" + TRAINING, transport=emulator.transport(), headers={"Training-Key": "k"}
+        ) as trainer,
+    ):
         project = make_project(trainer)
         tags = {kind: make_tag(trainer, project["id"], kind)["id"] for kind in ("apple", "orange")}
         upload_fruit(trainer, project["id"], tags, per_tag=5)

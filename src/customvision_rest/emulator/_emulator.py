@@ -148,12 +148,14 @@ class Emulator:
                 return error.to_response()
             except Exception:
                 logger.exception("emulator: %s failed", route.operation_id)
+                self._store.rollback()
                 return json_response(500, {"code": "ErrorUnknown", "message": "Internal emulator error."})
             if request.method != "GET" or route.operation_id == "ExportProject":
                 try:
                     self._store.commit()
                 except OSError:
                     logger.exception("emulator: saving state failed")
+                    self._store.rollback()
                     return json_response(500, {"code": "ErrorStorage", "message": "Saving state failed."})
         return response
 

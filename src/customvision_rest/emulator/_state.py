@@ -275,9 +275,17 @@ class Store:
         self.state = State()
         if data_dir is not None:
             data_dir.mkdir(parents=True, exist_ok=True)
-            state_path = data_dir / STATE_FILE
-            if state_path.exists():
-                self.state = _state_from_json(json.loads(state_path.read_text(encoding="utf-8")))
+            self.rollback()
+
+    def rollback(self) -> None:
+        """Return to the last committed state after a failed request (a no-op in memory)."""
+        if self.data_dir is None:
+            return
+        state_path = self.data_dir / STATE_FILE
+        if state_path.exists():
+            self.state = _state_from_json(json.loads(state_path.read_text(encoding="utf-8")))
+        else:
+            self.state = State()
 
     def commit(self) -> None:
         """Persist the whole state (a no-op in memory). Call with the lock held, after blobs were stored."""
