@@ -81,12 +81,13 @@ def test_server_face_over_loopback() -> None:
 
 
 def test_server_drops_connections_when_told() -> None:
-    with Emulator(training_key="k", faults=FaultInjection(drop_rate=1.0)) as emulator, emulator.serve(port=0) as server:
-        with (
-            httpx.Client(base_url=server.endpoint + TRAINING, headers={"Training-Key": "k"}) as client,
-            pytest.raises(httpx.TransportError),
-        ):
-            client.get("/domains")
+    with (
+        Emulator(training_key="k", faults=FaultInjection(drop_rate=1.0)) as emulator,
+        emulator.serve(port=0) as server,
+        httpx.Client(base_url=server.endpoint + TRAINING, headers={"Training-Key": "k"}) as client,
+        pytest.raises(httpx.TransportError),
+    ):
+        client.get("/domains")
 
 
 def test_async_client_over_the_transport() -> None:
