@@ -20,7 +20,7 @@ import numpy as np
 from . import _learner
 from ._bodies import read_image_body, read_image_url, uploaded_files
 from ._domains import DOMAINS, DOMAINS_BY_ID, EXPORT_PLATFORMS, GENERAL_CLASSIFICATION_ID
-from ._errors import ServiceError, bad_request, json_response, not_found
+from ._errors import bad_request, json_response, not_found
 from ._images import MAX_PREDICTION_IMAGE_BYTES, MAX_TRAINING_IMAGE_BYTES, ImageRejectedError, inspect_image
 from ._prediction_api import prediction_response, store_prediction
 from ._service import (
@@ -87,7 +87,7 @@ def get_projects(service: Service, context: RequestContext) -> httpx.Response:
     return json_response(200, [service.project_json(p) for p in sorted(projects, key=lambda p: p.created)])
 
 
-def _validate_project_name(service: Service, context: RequestContext, name: str, project_id: str | None) -> str:
+def _validate_project_name(name: str) -> str:
     name = name.strip()
     if not name or len(name) > 255:
         raise bad_request("BadRequestProjectName", "The project name must be 1 to 255 characters long.")
@@ -107,7 +107,7 @@ def _classification_type(value: str | None, detection: bool) -> str:
 
 def create_project(service: Service, context: RequestContext) -> httpx.Response:
     """CreateProject: all inputs are query parameters, the body is empty."""
-    name = _validate_project_name(service, context, context.query.get("name", ""), None)
+    name = _validate_project_name(context.query.get("name", ""))
     owned = [p for p in service.store.state.projects.values() if p.resource == context.resource.name]
     if len(owned) >= QUOTAS[context.resource.tier]["projects"]:
         raise bad_request(
@@ -160,7 +160,7 @@ def update_project(service: Service, context: RequestContext) -> httpx.Response:
     if not isinstance(body, dict):
         raise bad_request("BadRequestRequiredParamIsNull", "The updated project is required.")
     if "name" in body:
-        project.name = _validate_project_name(service, context, str(body["name"]), project.id)
+        project.name = _validate_project_name(str(body["name"]))
     if "description" in body:
         project.description = str(body["description"] or "")
     settings = body.get("settings") or {}
@@ -247,7 +247,7 @@ def import_project(service: Service, context: RequestContext) -> httpx.Response:
     if len(owned) >= QUOTAS[context.resource.tier]["projects"]:
         raise bad_request("BadRequestExceedProjectLimit", "The project limit of this tier is reached.")
     now = utc_now()
-    name = _validate_project_name(service, context, context.query.get("name") or source.name, None)
+    name = _validate_project_name(context.query.get("name") or source.name)
     target = Project(
         id=new_id(),
         resource=context.resource.name,
@@ -1418,8 +1418,3 @@ def query_suggested_image_count(service: Service, context: RequestContext) -> ht
             if any(p["tagId"] == tag_id and p["probability"] >= threshold for p in predictions)
         )
     return json_response(200, counts)
-
-
-def raise_unsupported() -> ServiceError:
-    """The error for an operation the emulator recognises but does not offer."""
-    return bad_request("BadRequestOperationNotSupported", "The emulator does not support this operation.")
