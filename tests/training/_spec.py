@@ -6,6 +6,7 @@ and the tests using them skip.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import uuid
@@ -100,7 +101,9 @@ def operation_of(operation_id: str) -> tuple[str, str, dict[str, Any]]:
     return OPERATIONS[operation_id]
 
 
+@functools.cache
 def client(api_version: str | None = None) -> TrainingClient:
+    """A client for building requests (never sends; shared, since making one builds an SSL context)."""
     return TrainingClient(ENDPOINT, KEY, api_version=api_version, max_retries=0)
 
 

@@ -18,6 +18,7 @@ from customvision_rest.operations.training import TrainingOperations
 
 from ._spec import (
     ENDPOINT,
+    KEY,
     MINIMAL,
     OPERATIONS,
     PATH_VALUES,
@@ -309,7 +310,7 @@ def test_spec_shaped_answer_parses_through_the_sync_client(operation_id: str) ->
         route = router.request(method, path).respond(
             status, content=body or b"", headers={"Content-Type": "application/json"} if body else {}
         )
-        with client() as c:
+        with TrainingClient(ENDPOINT, KEY, max_retries=0) as c:
             result = getattr(c, snake(operation_id))(*args, **kwargs)
     assert route.call_count == 1
     assert route.calls.last.request.headers["Training-Key"]
