@@ -17,7 +17,7 @@ from tenacity import AsyncRetrying, RetryCallState, Retrying
 
 from .._exceptions import ConfigurationError, connection_error
 from ..core.credentials import describe_credential, is_async_token_credential
-from ..core.operation import AsyncRunner, Operation, Sleep, SyncRunner, Workflow
+from ..core.operation import AsyncRunner, Operation, ReadClock, Sleep, SyncRunner, Workflow
 from ..core.pipeline import ClientConfig, NeedToken, exchange, token_scope
 from ..core.resources import Resource, Role
 from ..core.retry import RetryPolicy, describe_failure
@@ -150,9 +150,11 @@ class SyncClientBase(ClientBase, SyncRunner):
         *,
         http_client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
         **options: Any,
     ) -> None:
         super().__init__(endpoint, credential, **options)
+        self._clock = clock
         if is_async_token_credential(self._config.resource.credential):
             raise ConfigurationError(
                 f"{type(self).__name__} needs a synchronous token credential (azure.identity); "
@@ -215,6 +217,8 @@ class SyncClientBase(ClientBase, SyncRunner):
             try:
                 if isinstance(step, Sleep):
                     self._sleep(step.seconds)
+                elif isinstance(step, ReadClock):
+                    reply = self._clock()
                 else:
                     reply = self._run(step)
             except Exception as exc:  # handed to the workflow, which may handle it or let it propagate
@@ -231,9 +235,11 @@ class AsyncClientBase(ClientBase, AsyncRunner):
         *,
         http_client: httpx.AsyncClient | None = None,
         sleep: Callable[[float], Coroutine[Any, Any, None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
         **options: Any,
     ) -> None:
         super().__init__(endpoint, credential, **options)
+        self._clock = clock
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.AsyncClient(follow_redirects=False)
         self._sleep = sleep
@@ -298,6 +304,8 @@ class AsyncClientBase(ClientBase, AsyncRunner):
             try:
                 if isinstance(step, Sleep):
                     await self._sleep(step.seconds)
+                elif isinstance(step, ReadClock):
+                    reply = self._clock()
                 else:
                     reply = await self._run(step)
             except Exception as exc:  # handed to the workflow, which may handle it or let it propagate

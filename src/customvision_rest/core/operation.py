@@ -25,12 +25,14 @@ __all__ = [
     "NO_BODY",
     "Operation",
     "OperationMethod",
+    "ReadClock",
     "Sleep",
     "Step",
     "SyncRunner",
     "Workflow",
     "WorkflowMethod",
     "call",
+    "now",
     "operation",
     "workflow",
 ]
@@ -99,11 +101,22 @@ class Sleep:
     seconds: float
 
 
-Step = Operation[Any] | Sleep
+@dataclass(frozen=True)
+class ReadClock:
+    """A workflow step: the client answers with its monotonic clock, in seconds (injectable for tests)."""
+
+
+Step = Operation[Any] | Sleep | ReadClock
 """What a workflow yields."""
 
 Workflow = Generator[Step, Any, T]
 """A generator of steps that returns ``T``: the client sends each operation back its result."""
+
+
+def now() -> Generator[Step, Any, float]:
+    """Inside a workflow, ``t = yield from now()`` reads the client's monotonic clock."""
+    value: float = yield ReadClock()
+    return value
 
 
 def call(op: Operation[T]) -> Generator[Step, Any, T]:

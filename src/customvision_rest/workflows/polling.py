@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import enum
 import functools
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
 from .._exceptions import CustomVisionError, PollingTimeoutError
-from ..core.operation import AsyncRunner, Operation, Sleep, SyncRunner, Workflow, call
+from ..core.operation import AsyncRunner, Operation, Sleep, SyncRunner, Workflow, call, now
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -86,7 +85,6 @@ def wait_for(
     timeout: float | None = DEFAULT_TIMEOUT,
     schedule: PollSchedule | None = None,
     progress: Progress | None = None,
-    clock: Callable[[], float] = time.monotonic,
 ) -> Workflow[T]:
     """Poll until the work succeeds (return its final state), fails (raise) or the deadline passes (raise).
 
@@ -97,7 +95,7 @@ def wait_for(
     if timeout is not None and timeout < 0:
         raise ValueError(f"timeout must be None or at least 0, got {timeout}")
     schedule = schedule or PollSchedule()
-    deadline = None if timeout is None else clock() + timeout
+    deadline = None if timeout is None else (yield from now()) + timeout
     interval = schedule.initial
     state = plan.initial
     while True:
@@ -110,13 +108,13 @@ def wait_for(
             return state
         if verdict is State.FAILED:
             raise plan.failure(state)
-        now = clock()
-        if deadline is not None and now >= deadline:
+        current_time = yield from now()
+        if deadline is not None and current_time >= deadline:
             raise PollingTimeoutError(
                 f"gave up waiting for {plan.what} after {timeout:g} s; it is still running at the service",
                 last_status=state,
             )
-        pause = interval if deadline is None else min(interval, deadline - now)
+        pause = interval if deadline is None else min(interval, deadline - current_time)
         yield Sleep(pause)
         interval = min(interval * schedule.factor, schedule.maximum)
         state = None

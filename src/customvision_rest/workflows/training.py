@@ -175,15 +175,17 @@ class TrainingWorkflows:
         project = to_id(project_id, "project_id")
         iteration = to_id(iteration_id, "iteration_id")
 
-        def matching(exports: list[Export]) -> Export | None:
+        def matching(exports: list[Export], *, include_failed: bool) -> Export | None:
             for export in exports:
                 same_flavor = (export.flavor or None) == (flavor or None)
-                if str(export.platform) == str(platform) and same_flavor and export.status != ExportStatus.FAILED:
+                failed = export.status == ExportStatus.FAILED
+                if str(export.platform) == str(platform) and same_flavor and (include_failed or not failed):
                     return export
             return None
 
         # Exporting twice is refused while the first is queued: reuse an existing export instead.
-        existing = matching((yield from call(TrainingOperations.get_exports.build(self, project, iteration))))
+        listed = yield from call(TrainingOperations.get_exports.build(self, project, iteration))
+        existing = matching(listed, include_failed=False)
         if existing is None:
             existing = yield from call(
                 TrainingOperations.export_iteration.build(self, project, iteration, platform, flavor=flavor)
@@ -193,7 +195,7 @@ class TrainingWorkflows:
             listing = TrainingOperations.get_exports.build(self, project, iteration)
 
             def parse(response: httpx.Response) -> Export:
-                found = matching(listing.parse(response))
+                found = matching(listing.parse(response), include_failed=True)
                 if found is None:
                     raise ValueError(f"the export to {platform} is no longer listed")
                 return found

@@ -1,0 +1,256 @@
+"""Waiting for training, export and import: deadlines, backoff, failure, progress, not-needed, both clients."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from customvision_rest import (
+    AsyncTrainingClient,
+    OperationFailedError,
+    PollingTimeoutError,
+    PollSchedule,
+    TrainingClient,
+    TrainingFailedError,
+    TrainingNotNeededError,
+)
+from customvision_rest.models.training import Iteration
+
+ENDPOINT = "https://unit.cognitiveservices.azure.com"
+KEY = "training-key-for-tests"
+PROJECT = str(uuid.UUID(int=11))
+ITERATION = str(uuid.UUID(int=12))
+ROOT = f"/customvision/v3.3/training/projects/{PROJECT}"
+
+
+def iteration(status: str, **extra: Any) -> dict[str, Any]:
+    body = {"id": ITERATION, "name": "Iteration 1", "status": status, "projectId": PROJECT}
+    body.update(extra)
+    return body
+
+
+class FakeTime:
+    """A clock that only moves when the code under test sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    async def asleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+
+
+@pytest.fixture
+def fake_time() -> FakeTime:
+    return FakeTime()
+
+
+def client(fake_time: FakeTime) -> TrainingClient:
+    return TrainingClient(ENDPOINT, KEY, sleep=fake_time.sleep, clock=fake_time.clock)
+
+
+def test_train_and_wait_polls_until_completed_with_backoff(fake_time: FakeTime) -> None:
+    seen: list[str] = []
+    with respx.mock(base_url=ENDPOINT) as mock:
+        train = mock.post(f"{ROOT}/train").mock(return_value=httpx.Response(200, json=iteration("Training")))
+        poll = mock.get(f"{ROOT}/iterations/{ITERATION}").mock(
+            side_effect=[
+                httpx.Response(200, json=iteration("Training", domainId=None, exportableTo=None)),
+                httpx.Response(200, json=iteration("Training")),
+                httpx.Response(200, json=iteration("Completed", trainedAt="2020-06-06T21:58:11.1234567")),
+            ]
+        )
+        result = client(fake_time).train_and_wait(
+            PROJECT, progress=lambda it: seen.append(str(it.status)), schedule=PollSchedule(initial=2, factor=2)
+        )
+    assert train.call_count == 1
+    assert poll.call_count == 3
+    assert result.status == "Completed"
+    assert result.trained_at is not None
+    assert result.trained_at.tzinfo is not None
+    assert seen == ["Training", "Training", "Training", "Completed"]
+    assert fake_time.sleeps == [2, 4, 8]
+
+
+def test_training_failure_is_a_typed_error_with_the_iteration(fake_time: FakeTime) -> None:
+    with respx.mock(base_url=ENDPOINT) as mock:
+        mock.post(f"{ROOT}/train").mock(return_value=httpx.Response(200, json=iteration("Training")))
+        mock.get(f"{ROOT}/iterations/{ITERATION}").mock(return_value=httpx.Response(200, json=iteration("Failed")))
+        with pytest.raises(TrainingFailedError) as caught:
+            client(fake_time).train_and_wait(PROJECT)
+    assert isinstance(caught.value.iteration, Iteration)
+    assert caught.value.iteration.status == "Failed"
+
+
+def test_deadline_raises_with_last_status(fake_time: FakeTime) -> None:
+    with respx.mock(base_url=ENDPOINT) as mock:
+        mock.post(f"{ROOT}/train").mock(return_value=httpx.Response(200, json=iteration("Training")))
+        poll = mock.get(f"{ROOT}/iterations/{ITERATION}").mock(
+            return_value=httpx.Response(200, json=iteration("Training"))
+        )
+        with pytest.raises(PollingTimeoutError, match="after 10 s") as caught:
+            client(fake_time).train_and_wait(PROJECT, timeout=10, schedule=PollSchedule(initial=3, factor=1))
+    assert caught.value.last_status.status == "Training"
+    assert sum(fake_time.sleeps) == pytest.approx(10)
+    assert fake_time.sleeps[-1] == pytest.approx(1)  # the last pause stops at the deadline
+    assert poll.call_count == 4
+
+
+def test_default_deadline_is_an_hour(fake_time: FakeTime) -> None:
+    with respx.mock(base_url=ENDPOINT) as mock:
+        mock.post(f"{ROOT}/train").mock(return_value=httpx.Response(200, json=iteration("Training")))
+        mock.get(f"{ROOT}/iterations/{ITERATION}").mock(return_value=httpx.Response(200, json=iteration("Training")))
+        with pytest.raises(PollingTimeoutError):
+            client(fake_time).train_and_wait(PROJECT)
+    assert sum(fake_time.sleeps) == pytest.approx(3600)
+
+
+def test_training_not_needed_returns_the_latest_trained_iteration(fake_time: FakeTime) -> None:
+    older = iteration("Completed", id=str(uuid.UUID(int=20)), name="old", trainedAt="2020-01-01T00:00:00Z")
+    newer = iteration("Completed", id=str(uuid.UUID(int=21)), name="new", trainedAt="2020-02-01T00:00:00Z")
+    with respx.mock(base_url=ENDPOINT) as mock:
+        mock.post(f"{ROOT}/train").mock(
+            return_value=httpx.Response(400, json={"code": "BadRequestTrainingNotNeeded", "message": "Nothing changed"})
+        )
+        mock.get(f"{ROOT}/iterations").mock(
+            return_value=httpx.Response(200, json=[older, newer, iteration("Failed", name="broken")])
+        )
+        result = client(fake_time).train_and_wait(PROJECT)
+    assert result.name == "new"
+    assert fake_time.sleeps == []
+
+
+def test_training_not_needed_with_no_trained_iteration_raises(fake_time: FakeTime) -> None:
+    with respx.mock(base_url=ENDPOINT) as mock:
+        mock.post(f"{ROOT}/train").mock(
+            return_value=httpx.Response(400, json={"code": "BadRequestTrainingNotNeeded", "message": "Nothing"})
+        )
+        mock.get(f"{ROOT}/iterations").mock(return_value=httpx.Response(200, json=[]))
+        with pytest.raises(TrainingNotNeededError):
+            client(fake_time).train_and_wait(PROJECT)
+
+
+def test_advanced_options_pass_through(fake_time: FakeTime) -> None:
+    with respx.mock(base_url=ENDPOINT) as mock:
+        train = mock.post(f"{ROOT}/train").mock(return_value=httpx.Response(200, json=iteration("Completed")))
+        client(fake_time).train_and_wait(
+            PROJECT, training_type="Advanced", reserved_budget_in_hours=2, force_train=True
+        )
+    params = train.calls.last.request.url.params
+    assert params["trainingType"] == "Advanced"
+    assert params["reservedBudgetInHours"] == "2"
+    assert params["forceTrain"] == "true"
+
+
+def test_poller_status_done_result(fake_time: FakeTime) -> None:
+    with respx.mock(base_url=ENDPOINT) as mock:
+        mock.post(f"{ROOT}/train").mock(return_value=httpx.Response(200, json=iteration("Training")))
+        mock.get(f"{ROOT}/iterations/{ITERATION}").mock(
+            side_effect=[
+                httpx.Response(200, json=iteration("Training")),
+                httpx.Response(200, json=iteration("Completed")),
+            ]
+        )
+        poller = client(fake_time).begin_train_project(PROJECT)
+        assert poller.last_status is not None
+        assert poller.status().status == "Training"
+        assert poller.done() is True
+        assert poller.result().status == "Completed"  # already finished: no further request
+    assert fake_time.sleeps == []
+
+
+def test_async_train_and_wait_and_poller() -> None:
+    fake = FakeTime()
+
+    async def scenario() -> tuple[str, str]:
+        with respx.mock(base_url=ENDPOINT) as mock:
+            mock.post(f"{ROOT}/train").mock(return_value=httpx.Response(200, json=iteration("Training")))
+            mock.get(f"{ROOT}/iterations/{ITERATION}").mock(
+                side_effect=[
+                    httpx.Response(200, json=iteration("Training")),
+                    httpx.Response(200, json=iteration("Completed")),
+                    httpx.Response(200, json=iteration("Completed")),
+                ]
+            )
+            async with AsyncTrainingClient(ENDPOINT, KEY, sleep=fake.asleep, clock=fake.clock) as trainer:
+                done = await trainer.train_and_wait(PROJECT, schedule=PollSchedule(initial=1))
+                poller = await trainer.begin_train_project(PROJECT)
+                final = await poller.result()
+                return str(done.status), str(final.status)
+
+    assert asyncio.run(scenario()) == ("Completed", "Completed")
+    assert fake.sleeps == [1, 1.5]
+
+
+EXPORT_PATH = f"{ROOT}/iterations/{ITERATION}/export"
+
+
+def test_export_and_wait_reuses_an_existing_export(fake_time: FakeTime) -> None:
+    exporting = {"platform": "ONNX", "status": "Exporting", "flavor": None}
+    done = {"platform": "ONNX", "status": "Done", "downloadUri": "https://blob/x?sig=SECRET"}
+    with respx.mock(base_url=ENDPOINT, assert_all_called=False) as mock:
+        listing = mock.get(EXPORT_PATH).mock(
+            side_effect=[httpx.Response(200, json=[exporting]), httpx.Response(200, json=[done])]
+        )
+        start = mock.post(EXPORT_PATH).mock(return_value=httpx.Response(200, json=exporting))
+        result = client(fake_time).export_and_wait(PROJECT, ITERATION, "ONNX")
+    assert not start.called
+    assert listing.call_count == 2
+    assert result.download_uri == "https://blob/x?sig=SECRET"
+
+
+def test_export_failure(fake_time: FakeTime) -> None:
+    with respx.mock(base_url=ENDPOINT) as mock:
+        mock.get(EXPORT_PATH).mock(
+            side_effect=[
+                httpx.Response(200, json=[]),
+                httpx.Response(200, json=[{"platform": "TensorFlow", "status": "Failed"}]),
+            ]
+        )
+        start = mock.post(EXPORT_PATH).mock(
+            return_value=httpx.Response(200, json={"platform": "TensorFlow", "status": "Exporting"})
+        )
+        with pytest.raises(OperationFailedError, match="TensorFlow"):
+            client(fake_time).export_and_wait(PROJECT, ITERATION, "TensorFlow")
+    assert start.calls.last.request.url.params["platform"] == "TensorFlow"
+
+
+def test_import_and_wait(fake_time: FakeTime) -> None:
+    project = {"id": PROJECT, "name": "copy", "status": "Importing"}
+    with respx.mock(base_url=ENDPOINT) as mock:
+        start = mock.post("/customvision/v3.3/training/projects/import").mock(
+            return_value=httpx.Response(200, json=project)
+        )
+        mock.get(ROOT).mock(
+            side_effect=[
+                httpx.Response(200, json=project),
+                httpx.Response(200, json={**project, "status": "Succeeded"}),
+            ]
+        )
+        result = client(fake_time).import_and_wait("export-token", name="copy")
+    assert result.status == "Succeeded"
+    assert start.calls.last.request.url.params["token"] == "export-token"
+
+
+@pytest.mark.parametrize("bad", [PollSchedule, -1])
+def test_bad_wait_arguments(bad: object, fake_time: FakeTime) -> None:
+    if bad is PollSchedule:
+        with pytest.raises(ValueError, match="PollSchedule"):
+            PollSchedule(initial=0)
+    else:
+        with respx.mock(base_url=ENDPOINT) as mock:
+            mock.post(f"{ROOT}/train").mock(return_value=httpx.Response(200, json=iteration("Training")))
+            with pytest.raises(ValueError, match="timeout"):
+                client(fake_time).train_and_wait(PROJECT, timeout=-1)
