@@ -1,0 +1,79 @@
+"""The layout is the architecture: dependencies between the package's layers point one way only."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "customvision_rest"
+
+# For each layer, the layers of this package it must never import.
+FORBIDDEN = {
+    "models": {"core", "operations", "clients", "workflows", "emulator", "cli"},
+    "core": {"operations", "clients", "workflows", "emulator", "cli"},
+    "operations": {"clients", "workflows", "emulator", "cli"},
+    "workflows": {"clients", "emulator", "cli"},
+    "clients": {"emulator", "cli"},
+    "_exceptions.py": {"models", "operations", "clients", "workflows", "emulator", "cli"},
+    "__init__.py": {"emulator", "cli"},
+    "emulator": {"cli"},
+}
+
+
+def layer_of(path: Path) -> str:
+    return path.relative_to(PACKAGE).parts[0]
+
+
+def imported_layers(path: Path) -> set[str]:
+    """The first-level names of this package that a module imports (absolute or relative)."""
+    tree = ast.parse(path.read_text())
+    depth = len(path.relative_to(PACKAGE).parts) - 1
+    layers: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if parts[0] == "customvision_rest" and len(parts) > 1:
+                    layers.add(parts[1])
+        elif isinstance(node, ast.ImportFrom):
+            module = (node.module or "").split(".") if node.module else []
+            if node.level == 0:
+                if module[:1] == ["customvision_rest"]:
+                    layers.update(module[1:2] or [alias.name for alias in node.names])
+            elif node.level > depth:
+                layers.update(module[:1] or [alias.name for alias in node.names])
+    return layers
+
+
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_dependencies_point_one_way(path: Path) -> None:
+    forbidden = FORBIDDEN.get(layer_of(path), set())
+    wrong = imported_layers(path) & forbidden
+    assert not wrong, f"{path.relative_to(PACKAGE)} imports {sorted(wrong)}"
+
+
+def test_the_checker_sees_relative_imports() -> None:
+    demo = PACKAGE / "cli" / "demo.py"
+    assert {"emulator", "models"} <= imported_layers(demo)
+
+
+def test_library_import_does_not_load_emulator_or_numpy() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, customvision_rest, customvision_rest.models.training;"
+        "print(sorted(m for m in sys.modules if m.split('.')[:2] in (['customvision_rest', 'emulator'],"
+        " ['customvision_rest', 'cli']) or m.split('.')[0] in ('numpy', 'PIL')))"
+    )
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert output.strip() == "[]"
+
+
+def test_py_typed_is_shipped() -> None:
+    assert (PACKAGE / "py.typed").is_file()
