@@ -110,3 +110,12 @@ def test_the_scan_would_catch_a_leak() -> None:
         None,
     )
     assert PREDICTION_KEY in str(dict(request.headers))
+
+
+def test_export_download_address_is_not_in_repr() -> None:
+    from customvision_rest.models.training import Export
+
+    export = Export.model_validate({"platform": "ONNX", "status": "Done", "downloadUri": "https://blob/x?sig=SECRET"})
+    assert export.download_uri == "https://blob/x?sig=SECRET"
+    assert "SECRET" not in repr(export)
+    assert "SECRET" not in str(export)

@@ -697,7 +697,8 @@ class Export(CustomVisionModel):
 
     platform: ExportPlatform | None = None
     status: ExportStatus | None = None
-    download_uri: str | None = None
+    # A SAS address: anyone holding it can download the model, so it stays out of repr and logs.
+    download_uri: str | None = Field(default=None, repr=False)
     flavor: ExportFlavor | None = None
     newer_version_available: bool | None = None
 
