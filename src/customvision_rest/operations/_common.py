@@ -27,6 +27,7 @@ __all__ = [
     "path_segment",
     "read_image",
     "to_id",
+    "to_ids",
     "MB",
 ]
 
