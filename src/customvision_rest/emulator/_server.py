@@ -16,6 +16,8 @@ _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "conte
 
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle's algorithm on, each answer waits for a delayed ACK.
+    disable_nagle_algorithm = True
     server: _Server
 
     def _forward(self) -> None:
