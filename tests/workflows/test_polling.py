@@ -254,3 +254,13 @@ def test_bad_wait_arguments(bad: object, fake_time: FakeTime) -> None:
             mock.post(f"{ROOT}/train").mock(return_value=httpx.Response(200, json=iteration("Training")))
             with pytest.raises(ValueError, match="timeout"):
                 client(fake_time).train_and_wait(PROJECT, timeout=-1)
+
+
+def test_save_artifact_writes_the_file(fake_time: FakeTime, tmp_path: Any) -> None:
+    with respx.mock(base_url=ENDPOINT) as mock:
+        route = mock.get(f"{ROOT}/artifacts").mock(return_value=httpx.Response(200, content=b"\x00model-bytes"))
+        size = client(fake_time).save_artifact(PROJECT, "exports/model.zip", tmp_path / "model.zip")
+    assert size == 12
+    assert (tmp_path / "model.zip").read_bytes() == b"\x00model-bytes"
+    assert not (tmp_path / "model.zip.partial").exists()
+    assert route.calls.last.request.url.params["path"] == "exports/model.zip"

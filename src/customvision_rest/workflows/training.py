@@ -7,7 +7,9 @@ Each ``begin_*`` method returns a poller (``status()``, ``done()``, ``wait()``, 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from datetime import datetime, timezone
 
 import httpx
@@ -239,6 +241,20 @@ class TrainingWorkflows:
         """Export an iteration and wait until the export is ``Done``; return it (with its ``download_uri``)."""
         plan = yield from self._start_export(project_id, iteration_id, platform, flavor)
         return (yield from wait_for(plan, timeout=timeout, schedule=schedule, progress=progress))
+
+    @workflow
+    def save_artifact(self, project_id: Id, path: str, destination: str | os.PathLike[str], /) -> Workflow[int]:
+        """Download an artifact (:meth:`get_artifact`) into the file ``destination``; return its size in bytes.
+
+        The file appears whole or not at all: it is written beside the destination and then renamed. The
+        artifact is held in memory while it is written.
+        """
+        data = yield from call(TrainingOperations.get_artifact.build(self, project_id, path))
+        target = Path(destination)
+        partial = target.with_name(target.name + ".partial")
+        partial.write_bytes(data)
+        os.replace(partial, target)
+        return len(data)
 
     def _start_import(self, token: str, name: str | None) -> Workflow[PollPlan[Project]]:
         project = yield from call(TrainingOperations.import_project.build(self, token, name=name))
