@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from pathlib import Path
 from datetime import datetime, timezone
+from pathlib import Path
 
 import httpx
 
