@@ -21,6 +21,18 @@ PREDICTION_API_VERSIONS = frozenset({"3.0", "3.1"})
 
 _parse_prediction = parse_model(ImagePrediction)
 
+# operationId -> (task, image source, whether the service stores the image and the prediction)
+_ROUTES: dict[str, tuple[str, str, bool]] = {
+    "ClassifyImage": ("classify", "image", True),
+    "ClassifyImageWithNoStore": ("classify", "image", False),
+    "ClassifyImageUrl": ("classify", "url", True),
+    "ClassifyImageUrlWithNoStore": ("classify", "url", False),
+    "DetectImage": ("detect", "image", True),
+    "DetectImageWithNoStore": ("detect", "image", False),
+    "DetectImageUrl": ("detect", "url", True),
+    "DetectImageUrlWithNoStore": ("detect", "url", False),
+}
+
 
 class PredictionOperations:
     """The Prediction API's operations; mixed into both prediction clients."""
@@ -32,15 +44,12 @@ class PredictionOperations:
     def _predict(
         self,
         name: str,
-        task: str,
-        source: str,
         project_id: Id,
         published_name: str,
         body: dict[str, Any],
-        *,
-        store: bool,
         application: str | None,
     ) -> Operation[ImagePrediction]:
+        task, source, store = _ROUTES[name]
         path = (
             f"{self._api_root}/{to_id(project_id, 'project_id')}/{task}/iterations/"
             f"{path_segment(published_name, 'published_name')}/{source}"
@@ -78,16 +87,7 @@ class PredictionOperations:
             image: JPEG, PNG, BMP or GIF as bytes, a path or a binary file; at most 4 MB.
             application: an optional name for the calling application, kept with stored predictions.
         """
-        return self._predict(
-            "ClassifyImage",
-            "classify",
-            "image",
-            project_id,
-            published_name,
-            self._image_body(image),
-            store=True,
-            application=application,
-        )
+        return self._predict("ClassifyImage", project_id, published_name, self._image_body(image), application)
 
     @operation
     def classify_image_with_no_store(
@@ -95,14 +95,7 @@ class PredictionOperations:
     ) -> Operation[ImagePrediction]:
         """Classify an image without storing it; see :meth:`classify_image` for the arguments."""
         return self._predict(
-            "ClassifyImageWithNoStore",
-            "classify",
-            "image",
-            project_id,
-            published_name,
-            self._image_body(image),
-            store=False,
-            application=application,
+            "ClassifyImageWithNoStore", project_id, published_name, self._image_body(image), application
         )
 
     @operation
@@ -110,16 +103,7 @@ class PredictionOperations:
         self, project_id: Id, published_name: str, url: str, /, *, application: str | None = None
     ) -> Operation[ImagePrediction]:
         """Classify the image at ``url`` (the service downloads it) and store the result."""
-        return self._predict(
-            "ClassifyImageUrl",
-            "classify",
-            "url",
-            project_id,
-            published_name,
-            self._url_body(url),
-            store=True,
-            application=application,
-        )
+        return self._predict("ClassifyImageUrl", project_id, published_name, self._url_body(url), application)
 
     @operation
     def classify_image_url_with_no_store(
@@ -127,14 +111,7 @@ class PredictionOperations:
     ) -> Operation[ImagePrediction]:
         """Classify the image at ``url`` without storing it."""
         return self._predict(
-            "ClassifyImageUrlWithNoStore",
-            "classify",
-            "url",
-            project_id,
-            published_name,
-            self._url_body(url),
-            store=False,
-            application=application,
+            "ClassifyImageUrlWithNoStore", project_id, published_name, self._url_body(url), application
         )
 
     @operation
@@ -149,61 +126,25 @@ class PredictionOperations:
             image: JPEG, PNG, BMP or GIF as bytes, a path or a binary file; at most 4 MB.
             application: an optional name for the calling application.
         """
-        return self._predict(
-            "DetectImage",
-            "detect",
-            "image",
-            project_id,
-            published_name,
-            self._image_body(image),
-            store=True,
-            application=application,
-        )
+        return self._predict("DetectImage", project_id, published_name, self._image_body(image), application)
 
     @operation
     def detect_image_with_no_store(
         self, project_id: Id, published_name: str, image: ImageInput, /, *, application: str | None = None
     ) -> Operation[ImagePrediction]:
         """Detect objects in an image without storing it; see :meth:`detect_image`."""
-        return self._predict(
-            "DetectImageWithNoStore",
-            "detect",
-            "image",
-            project_id,
-            published_name,
-            self._image_body(image),
-            store=False,
-            application=application,
-        )
+        return self._predict("DetectImageWithNoStore", project_id, published_name, self._image_body(image), application)
 
     @operation
     def detect_image_url(
         self, project_id: Id, published_name: str, url: str, /, *, application: str | None = None
     ) -> Operation[ImagePrediction]:
         """Detect objects in the image at ``url`` and store the result."""
-        return self._predict(
-            "DetectImageUrl",
-            "detect",
-            "url",
-            project_id,
-            published_name,
-            self._url_body(url),
-            store=True,
-            application=application,
-        )
+        return self._predict("DetectImageUrl", project_id, published_name, self._url_body(url), application)
 
     @operation
     def detect_image_url_with_no_store(
         self, project_id: Id, published_name: str, url: str, /, *, application: str | None = None
     ) -> Operation[ImagePrediction]:
         """Detect objects in the image at ``url`` without storing it."""
-        return self._predict(
-            "DetectImageUrlWithNoStore",
-            "detect",
-            "url",
-            project_id,
-            published_name,
-            self._url_body(url),
-            store=False,
-            application=application,
-        )
+        return self._predict("DetectImageUrlWithNoStore", project_id, published_name, self._url_body(url), application)
