@@ -25,6 +25,7 @@ from pydantic import BaseModel
 from .._exceptions import ClientValidationError, ConfigurationError
 from ..core.operation import NO_BODY, Multipart, Operation, operation
 from ..core.resources import AzureResourceId, Resource, Role
+from ..models._base import CustomVisionModel
 from ..models.prediction import ImagePrediction, ImageUrl, TagType
 from ..models.training import (
     Classifier,
@@ -345,6 +346,20 @@ class TrainingOperations:
 
     def _iteration_path(self, project_id: Id, iteration_id: Id, *rest: str) -> str:
         return self._project_path(project_id, "iterations", to_id(iteration_id, "iteration_id"), *rest)
+
+    def _json_upload(
+        self, name: str, project_id: Id, source: str, body: CustomVisionModel
+    ) -> Operation[ImageCreateSummary]:
+        # Uploads are safe to repeat: the service answers OKDuplicate for images it already has.
+        return Operation(
+            name=name,
+            method="POST",
+            path=self._project_path(project_id, "images", source),
+            json=body.to_wire(),
+            parse=_parse_summary,
+            success=_BATCH_OK,
+            repeatable=True,
+        )
 
     # ------------------------------------------------------------------------------------------- domains
 
@@ -715,15 +730,7 @@ class TrainingOperations:
                     limit="6 MB per image",
                     value=size,
                 )
-        return Operation(
-            name="CreateImagesFromFiles",
-            method="POST",
-            path=self._project_path(project_id, "images", "files"),
-            json=body.to_wire(),
-            parse=_parse_summary,
-            success=_BATCH_OK,
-            repeatable=True,
-        )
+        return self._json_upload("CreateImagesFromFiles", project_id, "files", body)
 
     @operation
     def create_images_from_urls(
@@ -735,15 +742,7 @@ class TrainingOperations:
         """
         body = _coerce(ImageUrlCreateBatch, batch, "batch")
         _check_upload_batch(body)
-        return Operation(
-            name="CreateImagesFromUrls",
-            method="POST",
-            path=self._project_path(project_id, "images", "urls"),
-            json=body.to_wire(),
-            parse=_parse_summary,
-            success=_BATCH_OK,
-            repeatable=True,
-        )
+        return self._json_upload("CreateImagesFromUrls", project_id, "urls", body)
 
     @operation
     def create_images_from_predictions(
@@ -755,15 +754,7 @@ class TrainingOperations:
         """
         body = _coerce(ImageIdCreateBatch, batch, "batch")
         _check_upload_batch(body)
-        return Operation(
-            name="CreateImagesFromPredictions",
-            method="POST",
-            path=self._project_path(project_id, "images", "predictions"),
-            json=body.to_wire(),
-            parse=_parse_summary,
-            success=_BATCH_OK,
-            repeatable=True,
-        )
+        return self._json_upload("CreateImagesFromPredictions", project_id, "predictions", body)
 
     @operation
     def delete_images(
