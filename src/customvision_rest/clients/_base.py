@@ -17,7 +17,7 @@ from tenacity import AsyncRetrying, RetryCallState, Retrying
 
 from .._exceptions import ConfigurationError, connection_error
 from ..core.credentials import describe_credential, is_async_token_credential
-from ..core.operation import AsyncRunner, Operation, ReadClock, Sleep, SyncRunner, Workflow
+from ..core.operation import AsyncRunner, Cursor, Operation, ReadClock, Sleep, Step, SyncRunner, Workflow
 from ..core.pipeline import ClientConfig, NeedToken, exchange, token_scope
 from ..core.resources import Resource, Role
 from ..core.retry import RetryPolicy, describe_failure
@@ -181,14 +181,11 @@ class SyncClientBase(ClientBase, SyncRunner):
         return result
 
     def _attempt(self, op: Operation[T]) -> T:
-        flow = exchange(self._config, op)
-        need = next(flow)
-        while True:
-            reply = self._token(need.refresh) if isinstance(need, NeedToken) else self._send(need)
-            try:
-                need = flow.send(reply)
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
+        cursor = Cursor(exchange(self._config, op))
+        while not cursor.finished:
+            need = cursor.step
+            cursor.send(self._token(need.refresh) if isinstance(need, NeedToken) else self._send(need))
+        return cursor.result
 
     def _send(self, request: httpx.Request) -> httpx.Response:
         try:
@@ -206,23 +203,22 @@ class SyncClientBase(ClientBase, SyncRunner):
             return token
 
     def _drive(self, flow: Workflow[T]) -> T:
-        reply: Any = None
-        error: Exception | None = None
-        while True:
+        cursor = Cursor(flow)
+        while not cursor.finished:
             try:
-                step = flow.throw(error) if error is not None else flow.send(reply)
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
-            reply, error = None, None
-            try:
-                if isinstance(step, Sleep):
-                    self._sleep(step.seconds)
-                elif isinstance(step, ReadClock):
-                    reply = self._clock()
-                else:
-                    reply = self._run(step)
+                reply = self._perform(cursor.step)
             except Exception as exc:  # handed to the workflow, which may handle it or let it propagate
-                error = exc
+                cursor.throw(exc)
+            else:
+                cursor.send(reply)
+        return cursor.result
+
+    def _perform(self, step: Step) -> Any:
+        if isinstance(step, Sleep):
+            return self._sleep(step.seconds)
+        if isinstance(step, ReadClock):
+            return self._clock()
+        return self._run(step)
 
 
 class AsyncClientBase(ClientBase, AsyncRunner):
@@ -261,14 +257,11 @@ class AsyncClientBase(ClientBase, AsyncRunner):
         return await retrying(self._attempt, op)
 
     async def _attempt(self, op: Operation[T]) -> T:
-        flow = exchange(self._config, op)
-        need = next(flow)
-        while True:
-            reply = await (self._token(need.refresh) if isinstance(need, NeedToken) else self._send(need))
-            try:
-                need = flow.send(reply)
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
+        cursor = Cursor(exchange(self._config, op))
+        while not cursor.finished:
+            need = cursor.step
+            cursor.send(await (self._token(need.refresh) if isinstance(need, NeedToken) else self._send(need)))
+        return cursor.result
 
     async def _send(self, request: httpx.Request) -> httpx.Response:
         try:
@@ -293,20 +286,19 @@ class AsyncClientBase(ClientBase, AsyncRunner):
             return token
 
     async def _drive(self, flow: Workflow[T]) -> T:
-        reply: Any = None
-        error: Exception | None = None
-        while True:
+        cursor = Cursor(flow)
+        while not cursor.finished:
             try:
-                step = flow.throw(error) if error is not None else flow.send(reply)
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
-            reply, error = None, None
-            try:
-                if isinstance(step, Sleep):
-                    await self._sleep(step.seconds)
-                elif isinstance(step, ReadClock):
-                    reply = self._clock()
-                else:
-                    reply = await self._run(step)
+                reply = await self._perform(cursor.step)
             except Exception as exc:  # handed to the workflow, which may handle it or let it propagate
-                error = exc
+                cursor.throw(exc)
+            else:
+                cursor.send(reply)
+        return cursor.result
+
+    async def _perform(self, step: Step) -> Any:
+        if isinstance(step, Sleep):
+            return await self._sleep(step.seconds)
+        if isinstance(step, ReadClock):
+            return self._clock()
+        return await self._run(step)

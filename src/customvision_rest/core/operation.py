@@ -21,6 +21,7 @@ import httpx
 
 __all__ = [
     "AsyncRunner",
+    "Cursor",
     "Multipart",
     "NO_BODY",
     "Operation",
@@ -123,6 +124,54 @@ def call(op: Operation[T]) -> Generator[Step, Any, T]:
     """Inside a workflow, ``result = yield from call(op)`` runs ``op`` and gives its typed result."""
     result: T = yield op
     return result
+
+
+S = TypeVar("S")
+
+
+class Cursor(Generic[S, T]):
+    """Steps through a generator of requests (a workflow, an authenticated exchange) for a client.
+
+    The client performs :attr:`step` and hands back its result with :meth:`send`, or its exception with
+    :meth:`throw`, until :attr:`finished`; then :attr:`result` is what the generator returned. The sync and
+    async clients differ only in how they perform a step, not in how they walk the generator.
+    """
+
+    def __init__(self, flow: Generator[S, Any, T]) -> None:
+        self._flow = flow
+        self._step: S | None = None
+        self._result: T | None = None
+        self.finished = False
+        self._resume(lambda: next(flow))
+
+    @property
+    def step(self) -> S:
+        """What the generator asks for now."""
+        if self.finished:
+            raise RuntimeError("the generator has finished")
+        return self._step  # type: ignore[return-value]
+
+    @property
+    def result(self) -> T:
+        """What the generator returned."""
+        if not self.finished:
+            raise RuntimeError("the generator has not finished")
+        return self._result  # type: ignore[return-value]
+
+    def send(self, reply: Any) -> None:
+        """Give the current step's result back to the generator."""
+        self._resume(lambda: self._flow.send(reply))
+
+    def throw(self, error: BaseException) -> None:
+        """Give the current step's failure to the generator, which may handle it or let it propagate."""
+        self._resume(lambda: self._flow.throw(error))
+
+    def _resume(self, resume: Callable[[], S]) -> None:
+        try:
+            self._step = resume()
+        except StopIteration as done:
+            self._result = done.value
+            self.finished = True
 
 
 class SyncRunner:
