@@ -194,7 +194,12 @@ class AsyncRunner:
         raise NotImplementedError
 
 
-class _BoundMethodFactory(Generic[P, T]):
+_Method = TypeVar("_Method", bound="_ClientMethod[Any, Any]")
+
+
+class _ClientMethod(Generic[P, T]):
+    """A method written once that becomes ``Callable[P, T]`` on a sync client and awaitable on an async one."""
+
     _runner_method = "_run"
 
     def __init__(self, build: Callable[Concatenate[Any, P], Any]) -> None:
@@ -205,6 +210,12 @@ class _BoundMethodFactory(Generic[P, T]):
     def __set_name__(self, owner: type[Any], name: str) -> None:
         self._name = name
 
+    @overload
+    def __get__(self: _Method, instance: None, owner: type[Any] | None = None) -> _Method: ...
+    @overload
+    def __get__(self, instance: SyncRunner, owner: type[Any] | None = None) -> Callable[P, T]: ...
+    @overload
+    def __get__(self, instance: AsyncRunner, owner: type[Any] | None = None) -> Callable[P, Awaitable[T]]: ...
     def __get__(self, instance: Any, owner: type[Any] | None = None) -> Any:
         if instance is None:
             return self
@@ -224,7 +235,7 @@ class _BoundMethodFactory(Generic[P, T]):
         return self.__get__(instance, type(instance))(*args, **kwargs)
 
 
-class OperationMethod(_BoundMethodFactory[P, T]):
+class OperationMethod(_ClientMethod[P, T]):
     """A client method defined once by an operation builder; see :func:`operation`."""
 
     def build(self, instance: Any, *args: P.args, **kwargs: P.kwargs) -> Operation[T]:
@@ -232,29 +243,11 @@ class OperationMethod(_BoundMethodFactory[P, T]):
         result: Operation[T] = self._build(instance, *args, **kwargs)
         return result
 
-    @overload
-    def __get__(self, instance: None, owner: type[Any] | None = None) -> OperationMethod[P, T]: ...
-    @overload
-    def __get__(self, instance: SyncRunner, owner: type[Any] | None = None) -> Callable[P, T]: ...
-    @overload
-    def __get__(self, instance: AsyncRunner, owner: type[Any] | None = None) -> Callable[P, Awaitable[T]]: ...
-    def __get__(self, instance: Any, owner: type[Any] | None = None) -> Any:
-        return super().__get__(instance, owner)
 
-
-class WorkflowMethod(_BoundMethodFactory[P, T]):
+class WorkflowMethod(_ClientMethod[P, T]):
     """A client method defined once by a workflow generator; see :func:`workflow`."""
 
     _runner_method = "_drive"
-
-    @overload
-    def __get__(self, instance: None, owner: type[Any] | None = None) -> WorkflowMethod[P, T]: ...
-    @overload
-    def __get__(self, instance: SyncRunner, owner: type[Any] | None = None) -> Callable[P, T]: ...
-    @overload
-    def __get__(self, instance: AsyncRunner, owner: type[Any] | None = None) -> Callable[P, Awaitable[T]]: ...
-    def __get__(self, instance: Any, owner: type[Any] | None = None) -> Any:
-        return super().__get__(instance, owner)
 
 
 def operation(build: Callable[Concatenate[Any, P], Operation[T]]) -> OperationMethod[P, T]:
