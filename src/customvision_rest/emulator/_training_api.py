@@ -563,60 +563,61 @@ def _json_batch(context: RequestContext) -> tuple[list[dict[str, Any]], list[str
     return body["images"], list(body.get("tagIds") or []), _check_metadata(body.get("metadata"))
 
 
-def create_images_from_files(service: Service, context: RequestContext) -> httpx.Response:
-    """CreateImagesFromFiles: JSON entries with base64 `contents`."""
+def _ingest_json_batch(
+    service: Service,
+    context: RequestContext,
+    read: Callable[[Project, dict[str, Any]], tuple[str | None, bytes | None]],
+) -> httpx.Response:
+    """The common path of the JSON batch uploads: ``read`` gives each entry's source label and bytes."""
     project = service.project(context, context.params["projectId"])
     entries, batch_tags, metadata = _json_batch(context)
     results = []
     for entry in entries:
         tag_ids = _batch_tag_ids(service, project, batch_tags, entry.get("tagIds") or [])
+        source, data = read(project, entry)
+        if data is None:
+            results.append(_result(service, context, source, "ErrorSource", None))
+            continue
+        status, image = service.add_image(
+            project, data, tag_ids, entry.get("regions") or [], metadata, MAX_TRAINING_IMAGE_BYTES
+        )
+        results.append(_result(service, context, source, status, image))
+    return _summary(service, context, results)
+
+
+def create_images_from_files(service: Service, context: RequestContext) -> httpx.Response:
+    """CreateImagesFromFiles: JSON entries with base64 `contents`."""
+
+    def read(project: Project, entry: dict[str, Any]) -> tuple[str | None, bytes | None]:
         try:
             data = base64.b64decode(entry.get("contents") or "", validate=True)
         except (binascii.Error, ValueError):
             data = b""
-        status, image = service.add_image(
-            project, data, tag_ids, entry.get("regions") or [], metadata, MAX_TRAINING_IMAGE_BYTES
-        )
-        results.append(_result(service, context, entry.get("name"), status, image))
-    return _summary(service, context, results)
+        return entry.get("name"), data
+
+    return _ingest_json_batch(service, context, read)
 
 
 def create_images_from_urls(service: Service, context: RequestContext) -> httpx.Response:
     """CreateImagesFromUrls: only `data:` URLs can be fetched offline; other URLs answer `ErrorSource`."""
-    project = service.project(context, context.params["projectId"])
-    entries, batch_tags, metadata = _json_batch(context)
-    results = []
-    for entry in entries:
-        tag_ids = _batch_tag_ids(service, project, batch_tags, entry.get("tagIds") or [])
+
+    def read(project: Project, entry: dict[str, Any]) -> tuple[str | None, bytes | None]:
         url = str(entry.get("url") or "")
-        data = read_image_url(url)
-        if data is None:
-            results.append(_result(service, context, url, "ErrorSource", None))
-            continue
-        status, image = service.add_image(
-            project, data, tag_ids, entry.get("regions") or [], metadata, MAX_TRAINING_IMAGE_BYTES
-        )
-        results.append(_result(service, context, url, status, image))
-    return _summary(service, context, results)
+        return url, read_image_url(url)
+
+    return _ingest_json_batch(service, context, read)
 
 
 def create_images_from_predictions(service: Service, context: RequestContext) -> httpx.Response:
     """CreateImagesFromPredictions: images from stored predictions, by prediction id."""
-    project = service.project(context, context.params["projectId"])
-    entries, batch_tags, metadata = _json_batch(context)
-    results = []
-    for entry in entries:
-        tag_ids = _batch_tag_ids(service, project, batch_tags, entry.get("tagIds") or [])
+
+    def read(project: Project, entry: dict[str, Any]) -> tuple[str | None, bytes | None]:
         prediction = service.store.state.predictions.get(str(entry.get("id") or "").lower())
-        data = service.store.blobs.get(prediction.content_hash) if prediction else None
-        if prediction is None or prediction.project_id != project.id or data is None:
-            results.append(_result(service, context, None, "ErrorSource", None))
-            continue
-        status, image = service.add_image(
-            project, data, tag_ids, entry.get("regions") or [], metadata, MAX_TRAINING_IMAGE_BYTES
-        )
-        results.append(_result(service, context, None, status, image))
-    return _summary(service, context, results)
+        if prediction is None or prediction.project_id != project.id:
+            return None, None
+        return None, service.store.blobs.get(prediction.content_hash)
+
+    return _ingest_json_batch(service, context, read)
 
 
 def delete_images(service: Service, context: RequestContext) -> httpx.Response:
