@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from ..core.resources import Role
 from ..operations.training import TRAINING_API_VERSIONS, TrainingOperations
+from ..workflows.bulk import BulkWorkflows
+from ..workflows.dataset import DatasetWorkflows
 from ..workflows.training import TrainingWorkflows
 from ._base import AsyncClientBase, SyncClientBase
 
 __all__ = ["AsyncTrainingClient", "TrainingClient"]
 
 
-class TrainingClient(SyncClientBase, TrainingOperations, TrainingWorkflows):
+class TrainingClient(SyncClientBase, TrainingOperations, TrainingWorkflows, BulkWorkflows, DatasetWorkflows):
     """Blocking client of the Custom Vision Training API.
 
     Args:
@@ -32,7 +34,7 @@ class TrainingClient(SyncClientBase, TrainingOperations, TrainingWorkflows):
     _api_versions = TRAINING_API_VERSIONS
 
 
-class AsyncTrainingClient(AsyncClientBase, TrainingOperations, TrainingWorkflows):
+class AsyncTrainingClient(AsyncClientBase, TrainingOperations, TrainingWorkflows, BulkWorkflows, DatasetWorkflows):
     """Asynchronous client of the Custom Vision Training API; arguments as :class:`TrainingClient`,
     with ``http_client`` an ``httpx.AsyncClient`` and ``sleep`` a coroutine function."""
 
