@@ -119,3 +119,18 @@ def test_export_download_address_is_not_in_repr() -> None:
     assert export.download_uri == "https://blob/x?sig=SECRET"
     assert "SECRET" not in repr(export)
     assert "SECRET" not in str(export)
+
+
+def test_signatures_are_redacted_from_httpx_logs(caplog: pytest.LogCaptureFixture) -> None:
+    from customvision_rest.core.redaction import redact
+
+    assert redact("https://b.blob/x.jpg?sv=2020&sig=abc%2Bdef&se=1") == "https://b.blob/x.jpg?sv=2020&sig=REDACTED&se=1"
+    assert redact("https://b/x?token=t0k&a=1") == "https://b/x?token=REDACTED&a=1"
+    caplog.set_level(logging.INFO, logger="httpx")
+    url = "https://blob.example/img.jpg?sig=SECRET-SIGNATURE"
+    with respx.mock() as mock:
+        mock.get(url).mock(return_value=httpx.Response(200))
+        PredictionClient(ENDPOINT, PREDICTION_KEY)._http.get(url)
+    messages = [r.getMessage() for r in caplog.records if r.name == "httpx"]
+    assert any("blob.example" in m and "sig=REDACTED" in m for m in messages)
+    assert not any("SECRET-SIGNATURE" in m for m in messages)

@@ -19,6 +19,7 @@ from .._exceptions import ConfigurationError, connection_error
 from ..core.credentials import describe_credential, is_async_token_credential
 from ..core.operation import AsyncRunner, Cursor, Operation, ReadClock, Sleep, Step, SyncRunner, Workflow
 from ..core.pipeline import ClientConfig, NeedToken, exchange, token_scope
+from ..core.redaction import install_signature_redaction
 from ..core.resources import Resource, Role
 from ..core.retry import RetryPolicy, describe_failure
 
@@ -28,7 +29,8 @@ T = TypeVar("T")
 Self = TypeVar("Self", bound="ClientBase")
 logger = logging.getLogger("customvision_rest")
 
-_USE_DEFAULT: Any = object()
+# httpx logs request URLs at INFO; downloads use signed URLs whose signature must not reach the logs.
+install_signature_redaction("httpx")
 
 
 class ClientBase:

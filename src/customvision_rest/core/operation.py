@@ -75,6 +75,9 @@ class Operation(Generic[T]):
         repeatable: whether sending the call twice has the same effect as sending it once, so that a
             failure after the service may have processed it can be retried.
         role: ``"training"`` or ``"prediction"``, which selects the key header.
+        absolute_url: a full URL to fetch instead of ``path`` below the endpoint (image and export downloads).
+        authenticated: whether to send the key or token; never for URLs outside the endpoint, which carry
+            their own signature (SAS) and must not receive the resource's credentials.
     """
 
     name: str
@@ -88,6 +91,8 @@ class Operation(Generic[T]):
     success: frozenset[int] = frozenset({200})
     repeatable: bool = False
     role: str = "training"
+    absolute_url: str | None = None
+    authenticated: bool = True
 
     @property
     def safe_method(self) -> bool:

@@ -87,7 +87,7 @@ class ClientConfig:
         headers = {"User-Agent": user_agent(self.application_id), "Accept": "application/json"}
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
-        else:
+        elif op.authenticated:
             credential = self.resource.credential
             assert isinstance(credential, SupportsKey)
             headers[_KEY_HEADERS[Role(op.role)]] = credential.key
@@ -101,7 +101,7 @@ class ClientConfig:
             headers["Content-Type"] = "application/octet-stream"
         elif op.multipart is not None:
             files = list(op.multipart.files)
-        url = self.resource.endpoint + op.path
+        url = op.absolute_url or self.resource.endpoint + op.path
         request = httpx.Request(
             op.method,
             url,
@@ -132,10 +132,11 @@ def exchange(config: ClientConfig, op: Operation[T]) -> Generator[Need, Any, T]:
     A 401 answered to a bearer token drops the cached token and tries once more with a new one, since tokens
     can be revoked or rotated before they expire.
     """
-    token = (yield NeedToken()) if config.uses_token else None
+    with_token = config.uses_token and op.authenticated
+    token = (yield NeedToken()) if with_token else None
     request = config.build_request(op, token)
     response: httpx.Response = yield request
-    if response.status_code == 401 and config.uses_token:
+    if response.status_code == 401 and with_token:
         logger.info("%s answered 401 to a bearer token; fetching a new token and trying once more", op.name)
         token = yield NeedToken(refresh=True)
         request = config.build_request(op, token)
@@ -149,7 +150,8 @@ def read_response(op: Operation[T], response: httpx.Response) -> T:
     logger.debug(
         "%s %s -> %s (request id %s)",
         response.request.method,
-        response.request.url,
+        # Never the query: download addresses carry their signature (SAS) there.
+        response.request.url.copy_with(query=None),
         response.status_code,
         request_id,
     )

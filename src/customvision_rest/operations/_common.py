@@ -14,11 +14,13 @@ import httpx
 from pydantic import BaseModel, TypeAdapter
 
 from .._exceptions import ClientValidationError
+from ..core.operation import Operation
 
 __all__ = [
     "Id",
     "ImageInput",
     "csv",
+    "download",
     "flag",
     "parse_json",
     "parse_list",
@@ -120,6 +122,27 @@ def _check_size(size: int, max_bytes: int, what: str) -> None:
             limit=f"{max_bytes // MB} MB per image",
             value=size,
         )
+
+
+def _parse_content(response: httpx.Response) -> bytes:
+    return response.content
+
+
+def download(url: str, what: str = "file") -> Operation[bytes]:
+    """An unauthenticated GET of a signed address the service handed out (an image, an exported model).
+
+    The resource's key or token is never sent with it, since such addresses point at other hosts.
+    """
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        raise ClientValidationError(f"{what}: expected an http(s) address, got {url!r}", limit="url", value=url)
+    return Operation(
+        name=f"Download {what}",
+        method="GET",
+        path="",
+        absolute_url=url,
+        authenticated=False,
+        parse=_parse_content,
+    )
 
 
 def parse_model(model: type[M]) -> Callable[[httpx.Response], M]:
