@@ -264,3 +264,48 @@ def test_save_artifact_writes_the_file(fake_time: FakeTime, tmp_path: Any) -> No
     assert (tmp_path / "model.zip").read_bytes() == b"\x00model-bytes"
     assert not (tmp_path / "model.zip.partial").exists()
     assert route.calls.last.request.url.params["path"] == "exports/model.zip"
+
+
+class _DroppingStream(httpx.SyncByteStream):
+    """A body that breaks off after its first chunk, as a dropped connection does."""
+
+    def __iter__(self) -> Any:
+        yield b"half-"
+        raise httpx.ReadError("connection dropped")
+
+
+def test_save_artifact_retry_after_a_dropped_stream_starts_the_file_again(fake_time: FakeTime, tmp_path: Any) -> None:
+    body = b"0123456789" * 100_000
+    with respx.mock(base_url=ENDPOINT) as mock:
+        route = mock.get(f"{ROOT}/artifacts").mock(
+            side_effect=[httpx.Response(200, stream=_DroppingStream()), httpx.Response(200, content=body)]
+        )
+        size = client(fake_time).save_artifact(PROJECT, "model.zip", tmp_path / "model.zip")
+    assert route.call_count == 2
+    assert size == len(body)
+    assert (tmp_path / "model.zip").read_bytes() == body
+
+
+def test_save_artifact_failure_leaves_no_file(fake_time: FakeTime, tmp_path: Any) -> None:
+    from customvision_rest import NotFoundError
+
+    with respx.mock(base_url=ENDPOINT) as mock:
+        mock.get(f"{ROOT}/artifacts").mock(
+            return_value=httpx.Response(404, json={"code": "NotFound", "message": "no such artifact"})
+        )
+        with pytest.raises(NotFoundError, match="no such artifact"):
+            client(fake_time).save_artifact(PROJECT, "missing.zip", tmp_path / "missing.zip")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_async_save_artifact(tmp_path: Any) -> None:
+    fake = FakeTime()
+
+    async def scenario() -> int:
+        with respx.mock(base_url=ENDPOINT) as mock:
+            mock.get(f"{ROOT}/artifacts").mock(return_value=httpx.Response(200, content=b"async-bytes"))
+            async with AsyncTrainingClient(ENDPOINT, KEY, sleep=fake.asleep, clock=fake.clock) as trainer:
+                return await trainer.save_artifact(PROJECT, "a.bin", tmp_path / "a.bin")
+
+    assert asyncio.run(scenario()) == 11
+    assert (tmp_path / "a.bin").read_bytes() == b"async-bytes"

@@ -18,7 +18,7 @@ from tenacity import AsyncRetrying, RetryCallState, Retrying
 from .._exceptions import ConfigurationError, connection_error
 from ..core.credentials import describe_credential, is_async_token_credential
 from ..core.operation import AsyncRunner, Cursor, Operation, ReadClock, Sleep, Step, SyncRunner, Workflow
-from ..core.pipeline import ClientConfig, NeedToken, exchange, token_scope
+from ..core.pipeline import ClientConfig, NeedToken, Transfer, exchange, token_scope
 from ..core.redaction import install_signature_redaction
 from ..core.resources import Resource, Role
 from ..core.retry import RetryPolicy, describe_failure
@@ -189,9 +189,22 @@ class SyncClientBase(ClientBase, SyncRunner):
             cursor.send(self._token(need.refresh) if isinstance(need, NeedToken) else self._send(need))
         return cursor.result
 
-    def _send(self, request: httpx.Request) -> httpx.Response:
+    def _send(self, transfer: Transfer) -> httpx.Response:
+        request, sink = transfer.request, transfer.sink
         try:
-            return self._http.send(request)
+            if sink is None:
+                return self._http.send(request)
+            response = self._http.send(request, stream=True)
+            try:
+                if response.is_success:
+                    transfer.rewind()
+                    for chunk in response.iter_bytes():
+                        sink.write(chunk)
+                else:
+                    response.read()
+            finally:
+                response.close()
+            return response
         except httpx.TransportError as exc:
             raise connection_error(exc, request) from exc
 
@@ -265,9 +278,22 @@ class AsyncClientBase(ClientBase, AsyncRunner):
             cursor.send(await (self._token(need.refresh) if isinstance(need, NeedToken) else self._send(need)))
         return cursor.result
 
-    async def _send(self, request: httpx.Request) -> httpx.Response:
+    async def _send(self, transfer: Transfer) -> httpx.Response:
+        request, sink = transfer.request, transfer.sink
         try:
-            return await self._http.send(request)
+            if sink is None:
+                return await self._http.send(request)
+            response = await self._http.send(request, stream=True)
+            try:
+                if response.is_success:
+                    transfer.rewind()
+                    async for chunk in response.aiter_bytes():
+                        sink.write(chunk)
+                else:
+                    await response.aread()
+            finally:
+                await response.aclose()
+            return response
         except httpx.TransportError as exc:
             raise connection_error(exc, request) from exc
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
+from typing import IO, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
 import httpx
 
@@ -78,6 +78,8 @@ class Operation(Generic[T]):
         absolute_url: a full URL to fetch instead of ``path`` below the endpoint (image and export downloads).
         authenticated: whether to send the key or token; never for URLs outside the endpoint, which carry
             their own signature (SAS) and must not receive the resource's credentials.
+        sink: a binary file the successful body is written into chunk by chunk, instead of being held in
+            memory; ``parse`` then sees a response whose body was not kept. Rewound before every attempt.
     """
 
     name: str
@@ -93,6 +95,7 @@ class Operation(Generic[T]):
     role: str = "training"
     absolute_url: str | None = None
     authenticated: bool = True
+    sink: IO[bytes] | None = field(default=None, compare=False)
 
     @property
     def safe_method(self) -> bool:

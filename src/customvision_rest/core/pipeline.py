@@ -12,7 +12,7 @@ import logging
 import platform
 from collections.abc import Generator
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import httpx
 import pydantic
@@ -28,6 +28,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "ClientConfig",
     "NeedToken",
+    "Transfer",
     "error_from_response",
     "exchange",
     "user_agent",
@@ -123,24 +124,39 @@ class NeedToken:
     refresh: bool = False
 
 
-Need = NeedToken | httpx.Request
+@dataclass(frozen=True)
+class Transfer:
+    """A request from :func:`exchange` to send ``request`` and send back the response.
+
+    With a ``sink``, a successful body is written into it (from its start) rather than kept in the response.
+    """
+
+    request: httpx.Request
+    sink: IO[bytes] | None = None
+
+    def rewind(self) -> None:
+        """Empty the sink before a body is written into it, so a retried download never appends twice."""
+        if self.sink is not None:
+            self.sink.seek(0)
+            self.sink.truncate()
+
+
+Need = NeedToken | Transfer
 
 
 def exchange(config: ClientConfig, op: Operation[T]) -> Generator[Need, Any, T]:
-    """One attempt at ``op``: yields ``NeedToken`` (send back a token) and requests (send back the response).
+    """One attempt at ``op``: yields ``NeedToken`` (send back a token) and ``Transfer`` (send back the response).
 
     A 401 answered to a bearer token drops the cached token and tries once more with a new one, since tokens
     can be revoked or rotated before they expire.
     """
     with_token = config.uses_token and op.authenticated
     token = (yield NeedToken()) if with_token else None
-    request = config.build_request(op, token)
-    response: httpx.Response = yield request
+    response: httpx.Response = yield Transfer(config.build_request(op, token), op.sink)
     if response.status_code == 401 and with_token:
         logger.info("%s answered 401 to a bearer token; fetching a new token and trying once more", op.name)
         token = yield NeedToken(refresh=True)
-        request = config.build_request(op, token)
-        response = yield request
+        response = yield Transfer(config.build_request(op, token), op.sink)
     return read_response(op, response)
 
 

@@ -244,17 +244,30 @@ class TrainingWorkflows:
 
     @workflow
     def save_artifact(self, project_id: Id, path: str, destination: str | os.PathLike[str], /) -> Workflow[int]:
-        """Download an artifact (:meth:`get_artifact`) into the file ``destination``; return its size in bytes.
+        """Stream an artifact (see :meth:`get_artifact`) into the file ``destination``; return its size in bytes.
 
-        The file appears whole or not at all: it is written beside the destination and then renamed. The
-        artifact is held in memory while it is written.
+        The body is written chunk by chunk, never held whole in memory. The file appears whole or not at all:
+        it is written beside the destination and renamed when complete, and removed if the download fails.
         """
-        data = yield from call(TrainingOperations.get_artifact.build(self, project_id, path))
         target = Path(destination)
         partial = target.with_name(target.name + ".partial")
-        partial.write_bytes(data)
+        try:
+            with partial.open("wb") as sink:
+                fetch = TrainingOperations.get_artifact.build(self, project_id, path)
+                streamed: Operation[int] = Operation(
+                    name=fetch.name,
+                    method=fetch.method,
+                    path=fetch.path,
+                    params=fetch.params,
+                    parse=lambda response: sink.tell(),
+                    sink=sink,
+                )
+                size = yield from call(streamed)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         os.replace(partial, target)
-        return len(data)
+        return size
 
     def _start_import(self, token: str, name: str | None) -> Workflow[PollPlan[Project]]:
         project = yield from call(TrainingOperations.import_project.build(self, token, name=name))
