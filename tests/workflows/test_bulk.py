@@ -137,6 +137,7 @@ def test_per_image_tags_regions_and_names_are_in_the_json(service: Service, tmp_
         ImageToUpload(image(1), tag_ids=[tag(1), uuid.UUID(tag(2))], name="one"),
         ImageToUpload(str(path), regions=[Region.model_validate(region)]),
         image(3),
+        ImageToUpload(image(4), regions=[region]),
     ]
     upload(items, tag_ids=[tag(1)])
     entries = service.bodies[0]["images"]
@@ -147,6 +148,9 @@ def test_per_image_tags_regions_and_names_are_in_the_json(service: Service, tmp_
     assert entries[2]["tagIds"] == [tag(1)]
     assert "name" not in entries[2]
     assert "regions" not in entries[2]
+    assert entries[3]["regions"] == [region]
+    with pytest.raises(ClientValidationError, match=r"images\[0\]: invalid region"):
+        upload([ImageToUpload(image(5), regions=[{"left": 0.1}])])
 
 
 def test_a_207_lists_failures_with_input_positions(service: Service) -> None:
