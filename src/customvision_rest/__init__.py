@@ -33,6 +33,8 @@ from .clients.training import AsyncTrainingClient, TrainingClient
 from .core.credentials import COGNITIVE_SERVICES_SCOPE, KeyCredential
 from .core.resources import AzureResourceId, Resource, ResourceKind, Role
 from .core.retry import RetryPolicy
+from .workflows.bulk import ImageToUpload, UploadReport
+from .workflows.dataset import DatasetDownload
 from .workflows.polling import AsyncPoller, Poller, PollSchedule
 
 __all__ = [
@@ -49,7 +51,9 @@ __all__ = [
     "ClientValidationError",
     "ConfigurationError",
     "ConflictError",
+    "DatasetDownload",
     "CustomVisionError",
+    "ImageToUpload",
     "InternalServerError",
     "InvalidResourceIdError",
     "KeyCredential",
@@ -70,5 +74,6 @@ __all__ = [
     "TrainingFailedError",
     "TrainingNotNeededError",
     "UnsupportedMediaTypeError",
+    "UploadReport",
     "__version__",
 ]
