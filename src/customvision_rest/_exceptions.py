@@ -34,6 +34,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pydantic
 
 from .core.redaction import redact, redact_value
 
@@ -58,6 +59,7 @@ __all__ = [
     "TrainingFailedError",
     "TrainingNotNeededError",
     "UnsupportedMediaTypeError",
+    "describe_problem",
 ]
 
 
@@ -260,3 +262,28 @@ def _drop_tracebacks(error: BaseException) -> None:
         seen.add(id(current))
         current.__traceback__ = None
         pending += [current.__cause__, current.__context__]
+
+
+_MAX_PROBLEM_CHARS = 300
+
+
+def describe_problem(exc: BaseException) -> str:
+    """One line of bounded length saying what was wrong, for a message (pydantic's text spans many lines).
+
+    The offending values are not quoted: they may be large, or carry a signature.
+    """
+    if isinstance(exc, RecursionError):
+        return "the JSON is nested too deeply to read"
+    if isinstance(exc, pydantic.ValidationError):
+        errors = exc.errors(include_url=False, include_input=False, include_context=False)
+        if errors:
+            first = errors[0]
+            where = ".".join(str(part) for part in first["loc"]) or "the value"
+            more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+            text = f"{where}: {first['msg']}{more}"
+        else:
+            text = exc.title
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    text = redact(" ".join(text.split()))
+    return text if len(text) <= _MAX_PROBLEM_CHARS else text[: _MAX_PROBLEM_CHARS - 3] + "..."

@@ -17,7 +17,7 @@ from typing import IO, Any, TypeVar
 import httpx
 import pydantic
 
-from .._exceptions import APIStatusError, ResponseValidationError, status_error_class
+from .._exceptions import APIStatusError, ResponseValidationError, describe_problem, status_error_class
 from .._version import __version__
 from .credentials import COGNITIVE_SERVICES_SCOPE, SupportsKey, TokenCache, is_token_credential
 from .operation import NO_BODY, Operation
@@ -180,7 +180,7 @@ def read_response(op: Operation[T], response: httpx.Response) -> T:
     try:
         return op.parse(response)
     except (pydantic.ValidationError, ValueError, KeyError, TypeError, RecursionError) as exc:
-        problem = _describe_parse_failure(exc)
+        problem = describe_problem(exc)
     # Raised outside the handler so that no parser exception (which quotes the body) is chained to it.
     raise ResponseValidationError(
         f"{op.name}: the service answered HTTP {status} with a body this client cannot read: {problem}",
@@ -203,25 +203,6 @@ def _unexpected_success(
         request_id=request_id,
         body=_body_of(response) if response.content else None,
     )
-
-
-_MAX_PROBLEM_CHARS = 300
-
-
-def _describe_parse_failure(exc: BaseException) -> str:
-    """One line, of bounded length, saying what was wrong with the body."""
-    if isinstance(exc, RecursionError):
-        return "the JSON is nested too deeply to read"
-    if isinstance(exc, pydantic.ValidationError):
-        errors = exc.errors(include_url=False, include_input=False)
-        first = errors[0] if errors else {"loc": (), "msg": str(exc)}
-        where = ".".join(str(part) for part in first.get("loc", ())) or "the body"
-        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-        text = f"{where}: {first.get('msg', '')}{more}"
-    else:
-        text = f"{type(exc).__name__}: {exc}"
-    text = " ".join(text.split())
-    return text if len(text) <= _MAX_PROBLEM_CHARS else text[: _MAX_PROBLEM_CHARS - 3] + "..."
 
 
 def _body_of(response: httpx.Response) -> Any:
