@@ -1,1 +1,9 @@
-"""Every operation of the Custom Vision APIs, each written once as a builder shared by both clients."""
+"""Every operation of the Custom Vision APIs, each written once as a builder shared by both clients.
+
+The helpers that other layers use (ids, images, downloads) are exported here: ``_common`` stays private to
+this package.
+"""
+
+from ._common import MB, Id, ImageInput, download, read_image, to_id, to_ids
+
+__all__ = ["MB", "Id", "ImageInput", "download", "read_image", "to_id", "to_ids"]

@@ -93,6 +93,8 @@ __all__ = [
     "MAX_TRAINING_IMAGE_BYTES",
     "TRAINING_API_VERSIONS",
     "TrainingOperations",
+    "check_metadata",
+    "coerce_model",
 ]
 
 # ------------------------------------------------------------------------------------------------ LIMITS
@@ -213,7 +215,7 @@ def _count(items: Sequence[Any], limit: int, what: str, *, minimum: int = 1) -> 
         )
 
 
-def _coerce(model: type[M], value: M | Mapping[str, Any], what: str) -> M:
+def coerce_model(model: type[M], value: M | Mapping[str, Any], what: str) -> M:
     """Accept a model instance, or a mapping of its fields (camelCase or snake_case)."""
     if isinstance(value, model):
         return value
@@ -226,7 +228,7 @@ def _coerce(model: type[M], value: M | Mapping[str, Any], what: str) -> M:
     )
 
 
-def _check_metadata(metadata: Mapping[str, str] | None, what: str = "metadata") -> None:
+def check_metadata(metadata: Mapping[str, str] | None, what: str = "metadata") -> None:
     """At most 50 string pairs, keys up to 256 characters, values up to 512."""
     if metadata is None:
         return
@@ -280,7 +282,7 @@ def _check_upload_batch(batch: ImageFileCreateBatch | ImageUrlCreateBatch | Imag
     _check_batch_tags(batch.tag_ids, "batch.tag_ids")
     for position, entry in enumerate(images):
         _check_batch_tags(getattr(entry, "tag_ids", None), f"batch.images[{position}].tag_ids")
-    _check_metadata(batch.metadata, "batch.metadata")
+    check_metadata(batch.metadata, "batch.metadata")
 
 
 _MAGIC = (
@@ -448,7 +450,7 @@ class TrainingOperations:
     @operation
     def update_project(self, project_id: Id, updated_project: Project | Mapping[str, Any]) -> Operation[Project]:
         """Replace a project's name, description and settings; send the whole project (``name`` is required)."""
-        body = _coerce(Project, updated_project, "updated_project")
+        body = coerce_model(Project, updated_project, "updated_project")
         return Operation(
             name="UpdateProject",
             method="PATCH",
@@ -719,7 +721,7 @@ class TrainingOperations:
         Limits: 64 images and 20 tags per batch, 6 MB per image, metadata as in :meth:`update_image_metadata`.
         A 207 answer is returned as the summary, never raised: check its ``failed``.
         """
-        body = _coerce(ImageFileCreateBatch, batch, "batch")
+        body = coerce_model(ImageFileCreateBatch, batch, "batch")
         _check_upload_batch(body)
         for position, entry in enumerate(body.images):
             size = len(entry.contents)
@@ -740,7 +742,7 @@ class TrainingOperations:
 
         A 207 answer is returned as the summary, never raised: check its ``failed``.
         """
-        body = _coerce(ImageUrlCreateBatch, batch, "batch")
+        body = coerce_model(ImageUrlCreateBatch, batch, "batch")
         _check_upload_batch(body)
         return self._json_upload("CreateImagesFromUrls", project_id, "urls", body)
 
@@ -752,7 +754,7 @@ class TrainingOperations:
 
         A 207 answer is returned as the summary, never raised: check its ``failed``.
         """
-        body = _coerce(ImageIdCreateBatch, batch, "batch")
+        body = coerce_model(ImageIdCreateBatch, batch, "batch")
         _check_upload_batch(body)
         return self._json_upload("CreateImagesFromPredictions", project_id, "predictions", body)
 
@@ -805,7 +807,7 @@ class TrainingOperations:
         changes nothing, so the call is retried safely. A 207 answer is returned as the summary, not raised.
         """
         ids = to_ids(image_ids, "image_ids", limit=MAX_IMAGE_IDS_PER_REQUEST)
-        _check_metadata(metadata)
+        check_metadata(metadata)
         return Operation(
             name="UpdateImageMetadata",
             method="POST",
@@ -845,7 +847,9 @@ class TrainingOperations:
         if isinstance(regions, ImageRegionCreateBatch):
             body = regions
         else:
-            body = ImageRegionCreateBatch(regions=[_coerce(ImageRegionCreateEntry, r, "regions[]") for r in regions])
+            body = ImageRegionCreateBatch(
+                regions=[coerce_model(ImageRegionCreateEntry, r, "regions[]") for r in regions]
+            )
         _count(body.regions, MAX_REGIONS_PER_REQUEST, "regions")
         return Operation(
             name="CreateImageRegions",
@@ -884,7 +888,7 @@ class TrainingOperations:
         if isinstance(tags, ImageTagCreateBatch):
             body = tags
         else:
-            body = ImageTagCreateBatch(tags=[_coerce(ImageTagCreateEntry, t, "tags[]") for t in tags])
+            body = ImageTagCreateBatch(tags=[coerce_model(ImageTagCreateEntry, t, "tags[]") for t in tags])
         _count(body.tags, MAX_IMAGE_TAG_ENTRIES, "image tags")
         return Operation(
             name="CreateImageTags",
@@ -920,7 +924,7 @@ class TrainingOperations:
         query: SuggestedTagAndRegionQueryToken | Mapping[str, Any],
     ) -> Operation[SuggestedTagAndRegionQuery]:
         """List untagged images whose suggested tags match a filter; page on with the returned ``token``."""
-        body = _coerce(SuggestedTagAndRegionQueryToken, query, "query")
+        body = coerce_model(SuggestedTagAndRegionQueryToken, query, "query")
         return Operation(
             name="QuerySuggestedImages",
             method="POST",
@@ -1016,7 +1020,7 @@ class TrainingOperations:
             iteration_id: the iteration.
             name: the new name, or a whole ``Iteration`` (as the specification's body).
         """
-        body = Iteration(name=name) if isinstance(name, str) else _coerce(Iteration, name, "name")
+        body = Iteration(name=name) if isinstance(name, str) else coerce_model(Iteration, name, "name")
         return Operation(
             name="UpdateIteration",
             method="PATCH",
@@ -1073,7 +1077,7 @@ class TrainingOperations:
             tags = [uuid.UUID(t) for t in to_ids(selected_tags, "selected_tags")]
             body = TrainingParameters(selected_tags=tags).to_wire()
         elif training_parameters is not None:
-            body = _coerce(TrainingParameters, training_parameters, "training_parameters").to_wire()
+            body = coerce_model(TrainingParameters, training_parameters, "training_parameters").to_wire()
         return Operation(
             name="TrainProject",
             method="POST",
@@ -1267,7 +1271,7 @@ class TrainingOperations:
         self, project_id: Id, query: PredictionQueryToken | Mapping[str, Any]
     ) -> Operation[PredictionQueryResult]:
         """List stored predictions matching a query (at most 2 tags combined); page on with the returned token."""
-        body = _coerce(PredictionQueryToken, query, "query")
+        body = coerce_model(PredictionQueryToken, query, "query")
         return Operation(
             name="QueryPredictions",
             method="POST",
@@ -1395,7 +1399,7 @@ class TrainingOperations:
     @operation
     def update_tag(self, project_id: Id, tag_id: Id, updated_tag: Tag | Mapping[str, Any]) -> Operation[Tag]:
         """Change a tag's name, description or type; send the whole tag (``name`` is required)."""
-        body = _coerce(Tag, updated_tag, "updated_tag")
+        body = coerce_model(Tag, updated_tag, "updated_tag")
         return Operation(
             name="UpdateTag",
             method="PATCH",

@@ -31,13 +31,13 @@ from ..models.training import (
     ImageFileCreateEntry,
     Region,
 )
-from ..operations._common import MB, Id, ImageInput, read_image, to_id, to_ids
+from ..operations import MB, Id, ImageInput, read_image, to_id, to_ids
 from ..operations.training import (
     MAX_IMAGES_PER_BATCH,
     MAX_TAGS_PER_BATCH,
     MAX_TRAINING_IMAGE_BYTES,
     TrainingOperations,
-    _check_metadata,
+    check_metadata,
 )
 
 __all__ = [
@@ -214,7 +214,7 @@ class BulkWorkflows:
                 limit=f"{MAX_TAGS_PER_BATCH} tags per batch",
                 value=len(common),
             )
-        _check_metadata(metadata, "metadata")
+        check_metadata(metadata, "metadata")
         if isinstance(max_batch_images, bool) or not 1 <= max_batch_images <= MAX_IMAGES_PER_BATCH:
             raise ClientValidationError(
                 f"max_batch_images must be 1 to {MAX_IMAGES_PER_BATCH}, got {max_batch_images!r}",

@@ -27,7 +27,7 @@ from typing import Any
 
 from ..core.operation import Workflow, call, workflow
 from ..models.training import Image, Project, Tag
-from ..operations._common import Id, download, to_id
+from ..operations import Id, download, to_id
 from ..operations.training import MAX_TAKE, TrainingOperations
 
 __all__ = ["MANIFEST_FORMAT", "DatasetDownload", "DatasetWorkflows"]

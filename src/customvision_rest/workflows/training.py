@@ -17,7 +17,7 @@ import httpx
 from .._exceptions import OperationFailedError, TrainingFailedError, TrainingNotNeededError
 from ..core.operation import Operation, Workflow, call, workflow
 from ..models.training import Export, ExportStatus, Iteration, IterationStatus, Project, ProjectStatus, TrainingType
-from ..operations._common import Id, to_id
+from ..operations import Id, to_id
 from ..operations.training import TrainingOperations
 from .polling import DEFAULT_TIMEOUT, PollPlan, PollSchedule, Progress, State, poller, wait_for
 
