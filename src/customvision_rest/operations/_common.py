@@ -17,17 +17,20 @@ from .._exceptions import ClientValidationError
 from ..core.operation import Operation
 
 __all__ = [
+    "IMAGE_FORMATS",
     "Id",
     "ImageInput",
     "csv",
     "download",
     "flag",
+    "parse_bytes",
     "parse_json",
     "parse_list",
     "parse_model",
     "parse_nothing",
     "path_segment",
     "read_image",
+    "sniff_image",
     "to_id",
     "to_ids",
     "MB",
@@ -124,7 +127,26 @@ def _check_size(size: int, max_bytes: int, what: str) -> None:
         )
 
 
-def _parse_content(response: httpx.Response) -> bytes:
+IMAGE_FORMATS = (
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"GIF87a", "image/gif", ".gif"),
+    (b"GIF89a", "image/gif", ".gif"),
+    (b"BM", "image/bmp", ".bmp"),
+)
+"""The formats the service accepts, by their first bytes: (magic, content type, file extension)."""
+
+
+def sniff_image(data: bytes) -> tuple[str, str] | None:
+    """The content type and extension (``".jpg"``...) of an image from its first bytes, or ``None``."""
+    for magic, content_type, extension in IMAGE_FORMATS:
+        if data.startswith(magic):
+            return content_type, extension
+    return None
+
+
+def parse_bytes(response: httpx.Response) -> bytes:
+    """A parser giving the raw body (images, artifacts)."""
     return response.content
 
 
@@ -141,7 +163,7 @@ def download(url: str, what: str = "file") -> Operation[bytes]:
         path="",
         absolute_url=url,
         authenticated=False,
-        parse=_parse_content,
+        parse=parse_bytes,
     )
 
 

@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, TypedDict, TypeVar, cast
 
 import httpx
 from pydantic import BaseModel
@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from .._exceptions import ClientValidationError, ConfigurationError
 from ..core.operation import NO_BODY, Multipart, Operation, operation
 from ..core.resources import AzureResourceId, Resource, Role
-from ..models._base import CustomVisionModel
+from ..models import CustomVisionModel
 from ..models.prediction import ImagePrediction, ImageUrl, TagType
 from ..models.training import (
     Classifier,
@@ -67,11 +67,13 @@ from ._common import (
     ImageInput,
     csv,
     flag,
+    parse_bytes,
     parse_json,
     parse_list,
     parse_model,
     parse_nothing,
     read_image,
+    sniff_image,
     to_id,
     to_ids,
 )
@@ -93,6 +95,7 @@ __all__ = [
     "MAX_TRAINING_IMAGE_BYTES",
     "TRAINING_API_VERSIONS",
     "TrainingOperations",
+    "TrainingOptions",
     "check_metadata",
     "coerce_model",
 ]
@@ -155,10 +158,6 @@ _parse_counts: Callable[[httpx.Response], dict[uuid.UUID, int]] = parse_json(dic
 _parse_images = parse_list(Image)
 _parse_summary = parse_model(ImageCreateSummary)
 _BATCH_OK = frozenset({200, 207})
-
-
-def _parse_bytes(response: httpx.Response) -> bytes:
-    return response.content
 
 
 def _params(values: Mapping[str, str | None]) -> dict[str, str]:
@@ -285,23 +284,10 @@ def _check_upload_batch(batch: ImageFileCreateBatch | ImageUrlCreateBatch | Imag
     check_metadata(batch.metadata, "batch.metadata")
 
 
-_MAGIC = (
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-    (b"GIF87a", "image/gif", ".gif"),
-    (b"GIF89a", "image/gif", ".gif"),
-    (b"BM", "image/bmp", ".bmp"),
-)
-
-
 def _image_part(image: ImageInput, position: int, what: str) -> tuple[str, tuple[str, bytes, str]]:
     """One ``imageData`` part of a multipart upload: file name, bytes (checked for size) and content type."""
     data = read_image(image, max_bytes=MAX_TRAINING_IMAGE_BYTES, what=what)
-    content_type, extension = "application/octet-stream", ""
-    for magic, kind, suffix in _MAGIC:
-        if data.startswith(magic):
-            content_type, extension = kind, suffix
-            break
+    content_type, extension = sniff_image(data) or ("application/octet-stream", "")
     name: object = image if isinstance(image, (str, os.PathLike)) else getattr(image, "name", None)
     filename = Path(os.fspath(name)).name if isinstance(name, (str, os.PathLike)) and name else ""
     return "imageData", (filename or f"image{position}{extension}", data, content_type)
@@ -331,6 +317,18 @@ def _prediction_resource_id(prediction_resource: Resource | AzureResourceId | st
     if isinstance(prediction_resource, AzureResourceId):
         return str(prediction_resource)
     return str(AzureResourceId.parse(prediction_resource))
+
+
+class TrainingOptions(TypedDict, total=False):
+    """The options of :meth:`TrainingOperations.train_project`, which ``begin_train_project`` and
+    ``train_and_wait`` pass through unchanged (a test keeps the two lists identical)."""
+
+    training_type: TrainingType | str | None
+    reserved_budget_in_hours: int | None
+    force_train: bool | None
+    notification_email_address: str | None
+    selected_tags: Iterable[Id] | None
+    training_parameters: TrainingParameters | Mapping[str, Any] | None
 
 
 # ------------------------------------------------------------------------------------------- operations
@@ -474,7 +472,7 @@ class TrainingOperations:
             method="GET",
             path=self._project_path(project_id, "artifacts"),
             params={"path": path},
-            parse=_parse_bytes,
+            parse=parse_bytes,
         )
 
     @operation
