@@ -4,6 +4,30 @@ The helpers that other layers use (ids, images, downloads) are exported here: ``
 this package.
 """
 
-from ._common import IMAGE_FORMATS, MB, Id, ImageInput, download, read_image, sniff_image, to_id, to_ids
+from ._common import (
+    IMAGE_FORMATS,
+    MB,
+    Id,
+    ImageInput,
+    check_image_collection,
+    check_regions,
+    download,
+    read_image,
+    sniff_image,
+    to_id,
+    to_ids,
+)
 
-__all__ = ["IMAGE_FORMATS", "MB", "Id", "ImageInput", "download", "read_image", "sniff_image", "to_id", "to_ids"]
+__all__ = [
+    "IMAGE_FORMATS",
+    "MB",
+    "Id",
+    "ImageInput",
+    "check_image_collection",
+    "check_regions",
+    "download",
+    "read_image",
+    "sniff_image",
+    "to_id",
+    "to_ids",
+]

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, overload
 from uuid import UUID
 
-from .._exceptions import ClientValidationError, OperationFailedError
+from .._exceptions import ClientValidationError, OperationFailedError, describe_problem
 from ..core.operation import AsyncRunner, SyncRunner, Workflow, call
 from ..core.pipeline import encode_json
 from ..models.training import (
@@ -39,7 +39,18 @@ from ..models.training import (
     ImageTagCreateEntry,
     Region,
 )
-from ..operations import IMAGE_FORMATS, MB, Id, ImageInput, read_image, sniff_image, to_id, to_ids
+from ..operations import (
+    IMAGE_FORMATS,
+    MB,
+    Id,
+    ImageInput,
+    check_image_collection,
+    check_regions,
+    read_image,
+    sniff_image,
+    to_id,
+    to_ids,
+)
 from ..operations.training import (
     MAX_IMAGE_TAG_ENTRIES,
     MAX_IMAGES_PER_BATCH,
@@ -662,7 +673,9 @@ def _read_entry(
     try:
         regions = [r if isinstance(r, Region) else Region.model_validate(r) for r in upload.regions]
     except ValueError as exc:
-        raise ClientValidationError(f"{what}: invalid region: {exc}", limit="region", value=position) from exc
+        problem = describe_problem(exc)
+        raise ClientValidationError(f"{what}: invalid region: {problem}", limit="region", value=position) from None
+    check_regions(regions, f"{what}.regions")
     entry = ImageFileCreateEntry(name=name, contents=data, tag_ids=tags or None, regions=regions or None)
     return entry, name
 
@@ -821,6 +834,7 @@ def _upload(
 ) -> _Upload:
     """The upload work, every argument checked before anything is read or sent."""
     project = to_id(project_id, "project_id")
+    check_image_collection(images, "images")
     common = [] if tag_ids is None else list(dict.fromkeys(UUID(t) for t in to_ids(tag_ids, "tag_ids", required=False)))
     if len(common) > MAX_TAGS_PER_BATCH:
         raise ClientValidationError(
