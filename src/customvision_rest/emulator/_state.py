@@ -68,6 +68,18 @@ class BlobStore:
         if not path.exists():
             write_atomically(path, data)
 
+    def collect(self, referenced: set[str]) -> int:
+        """Delete the files of blobs no record refers to (left by a crash between a blob and its state) and
+        temporary files of interrupted writes; return how many files were removed."""
+        if self._directory is None or not self._directory.exists():
+            return 0
+        removed = 0
+        for path in self._directory.glob("*/*"):
+            if path.is_file() and (path.name.endswith(".tmp") or path.name not in referenced):
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
     def get(self, key: str) -> bytes | None:
         """The bytes stored under `key`, or None."""
         if self._directory is None:
@@ -311,7 +323,20 @@ class Store:
         self.state = State()
         if data_dir is not None:
             data_dir.mkdir(parents=True, exist_ok=True)
+            for leftover in data_dir.glob(f".{STATE_FILE}.*.tmp"):
+                leftover.unlink(missing_ok=True)  # an interrupted write of the state
             self.rollback()
+            self.blobs.collect(self.referenced_blobs())
+
+    def referenced_blobs(self) -> set[str]:
+        """The keys of every blob a record refers to."""
+        state = self.state
+        keys = {image.content_hash for image in state.images.values()}
+        keys |= {prediction.content_hash for prediction in state.predictions.values()}
+        keys |= {artifact.blob_key for artifact in state.artifacts.values()}
+        keys |= {project.thumbnail_hash for project in state.projects.values() if project.thumbnail_hash}
+        keys |= {sample.content_hash for iteration in state.iterations.values() for sample in iteration.samples}
+        return keys
 
     def rollback(self) -> None:
         """Return to the last committed state after a failed request (a no-op in memory)."""
