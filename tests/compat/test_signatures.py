@@ -65,8 +65,6 @@ MODEL_MODULES = [
 
 # Fields of API 3.4-preview that this library's v3.3 models do not declare (docs/migration.md says so).
 PREVIEW_ONLY_FIELDS = {
-    "Domain": {"exportable_platforms", "model_information"},
-    "Iteration": {"custom_base_model_info", "training_error_details"},
     "ProjectSettings": {"export_model_container_uri", "notification_queue_uri"},
     "TrainingParameters": {"custom_base_model_info"},
 }

@@ -1,4 +1,4 @@
-"""What the old SDK's models modules had beyond this library's models: its enums and three small models.
+"""What the old SDK's models modules had beyond this library's models: its enums and ``CreateProjectOptions``.
 
 The enums carry the old member names (``Classifier.multiclass``, ``ImageCreateStatus.ok_duplicate``...) and
 the service's values; like every enum of this library they are ``str`` enums that accept values they do not
@@ -9,14 +9,11 @@ name (:mod:`customvision_rest.models`).
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from ..models import CustomVisionModel, OpenEnum
 
 __all__ = [
     "Classifier",
     "CreateProjectOptions",
-    "CustomBaseModelInfo",
     "CustomVisionErrorCodes",
     "DomainType",
     "ExportFlavor",
@@ -24,7 +21,6 @@ __all__ = [
     "ExportStatus",
     "ImageCreateStatus",
     "ImageMetadataUpdateStatus",
-    "ModelInformation",
     "OrderBy",
     "ProjectStatus",
     "SortBy",
@@ -38,20 +34,6 @@ class CreateProjectOptions(CustomVisionModel):
 
     export_model_container_uri: str | None = None
     notification_queue_uri: str | None = None
-
-
-class CustomBaseModelInfo(CustomVisionModel):
-    """An iteration to start training from (API 3.4-preview); not sent by this library's v3.3 client."""
-
-    project_id: UUID
-    iteration_id: UUID
-
-
-class ModelInformation(CustomVisionModel):
-    """A domain's model size and description (API 3.4-preview)."""
-
-    estimated_model_size_in_megabytes: int | None = None
-    description: str | None = None
 
 
 class CustomVisionErrorCodes(OpenEnum):
