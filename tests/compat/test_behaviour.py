@@ -234,3 +234,24 @@ def test_the_native_client_is_at_hand(served: Served) -> None:
         assert isinstance(trainer.native, customvision_rest.TrainingClient)
         assert trainer.native.get_project(project.id).name == "shared"
         assert trainer.api_version == trainer.native.api_version
+
+
+def test_old_enum_members_are_the_native_members(served: Served) -> None:
+    import warnings
+
+    from customvision_rest import models as native
+    from customvision_rest.compat.training.models import ExportPlatform, Project, ProjectSettings, TagType
+
+    assert Classifier.multiclass is native.Classifier.MULTICLASS
+    assert Classifier("Multilabel") is native.Classifier.MULTILABEL
+    assert list(Classifier) == [native.Classifier.MULTICLASS, native.Classifier.MULTILABEL]
+    assert ExportPlatform.open_vino == "OpenVino"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        project = Project(name="p", settings=ProjectSettings())
+        project.settings.classification_type = Classifier.multilabel  # as old code assigns before update_project
+        project.settings.target_export_platforms = [ExportPlatform.onnx]
+        assert project.to_wire()["settings"] == {"classificationType": "Multilabel", "targetExportPlatforms": ["ONNX"]}
+        with trainer_for(served) as trainer:
+            tag = trainer.create_tag(trainer.create_project("kinds").id, "none of them", None, TagType.negative)
+    assert tag.type is native.TagType.NEGATIVE

@@ -83,9 +83,12 @@ def test_every_old_model_name_exists_with_its_members(old_module: str, new_modul
     assert new is not None, f"{new_module} has no {name}"
     assert name in importlib.import_module(new_module).__all__
     if isinstance(old, type) and issubclass(old, enum.Enum):
-        # The prediction module's error codes are a subset of the training module's; one enum serves both.
-        assert {m.name: m.value for m in old}.items() <= {m.name: m.value for m in new}.items()
+        # Old member names, each the native member of the same value; the prediction module's error codes are
+        # a subset of the training module's, and one table serves both.
         assert all(getattr(new, m.name) == m.value for m in old)
+        assert all(isinstance(getattr(new, m.name), enum.Enum) for m in old)
+        assert {m.value for m in old} <= {m.value for m in new}
+        assert new(next(iter(old)).value) == next(iter(old)).value
     elif hasattr(old, "_attribute_map"):
         missing = set(old._attribute_map) - set(new.model_fields)
         assert missing == PREVIEW_ONLY_FIELDS.get(name, set())
