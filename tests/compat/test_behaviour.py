@@ -50,6 +50,13 @@ def test_a_cognitive_services_key_works_too(served: Served) -> None:
         assert trainer.get_project(project.id).name == "by subscription key"
 
 
+def test_msrest_credentials_left_unreplaced_work_too(served: Served) -> None:
+    msrest_authentication = pytest.importorskip("msrest.authentication")
+    credentials = msrest_authentication.ApiKeyCredentials(in_headers={"Training-key": TRAINING_KEY})
+    with CustomVisionTrainingClient(served.endpoint, credentials) as trainer:
+        assert trainer.create_project("msrest credentials").name == "msrest credentials"
+
+
 def test_credentials_without_a_key_are_refused_at_construction(served: Served) -> None:
     with pytest.raises(ConfigurationError, match="Training-Key"):
         CustomVisionTrainingClient(served.endpoint, ApiKeyCredentials(in_headers={"X-Other": "1"}))
