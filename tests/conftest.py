@@ -9,6 +9,7 @@ little.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,37 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared not found: reference data absent")
     return SHARED
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_ssl_context_per_configuration() -> Iterator[None]:
+    """Build each distinct SSL context once for the whole run instead of once per client.
+
+    Every ``httpx.Client`` builds an SSL context, which loads the CA bundle; the suite builds hundreds of clients
+    that never open a TLS connection (they talk to respx or to the emulator on plain loopback HTTP), and this
+    was half of its time. An ``ssl.SSLContext`` may be shared between clients. httpx looks the function up in
+    its transport module, so that is where it is replaced.
+    """
+    from httpx._transports import default as transports  # private: a test-speed measure only
+
+    original = getattr(transports, "create_ssl_context", None)
+    if original is None:  # another httpx layout: nothing to speed up
+        yield
+        return
+    built: dict[object, object] = {}
+
+    def cached(*args: object, **kwargs: object) -> object:
+        try:
+            key = (args, tuple(sorted(kwargs.items())))
+            hash(key)
+        except TypeError:
+            return original(*args, **kwargs)
+        if key not in built:
+            built[key] = original(*args, **kwargs)
+        return built[key]
+
+    transports.create_ssl_context = cached
+    try:
+        yield
+    finally:
+        transports.create_ssl_context = original
