@@ -18,7 +18,8 @@ FORBIDDEN = {
     "clients": {"emulator", "cli"},
     "_exceptions.py": {"models", "operations", "clients", "workflows", "emulator", "cli"},
     "__init__.py": {"emulator", "cli"},
-    "emulator": {"cli"},
+    # The emulator stands in for the service: it imports nothing from the library.
+    "emulator": {p.stem if p.suffix == ".py" else p.name for p in PACKAGE.iterdir() if p.name != "emulator"},
 }
 
 
