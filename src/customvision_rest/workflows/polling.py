@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import enum
 import functools
-import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
@@ -25,9 +24,7 @@ __all__ = [
     "Poller",
     "PollerMethod",
     "Progress",
-    "RunnerMethod",
     "State",
-    "bind_method",
     "check_wait",
     "poller",
     "wait_for",
@@ -240,24 +237,17 @@ class AsyncPoller(_PollerBase[T]):
         await self.result(timeout, progress=progress)
 
 
-B = TypeVar("B")
+class PollerMethod(Generic[P, T]):
+    """A client method that starts long-running work and returns a poller; see :func:`poller`."""
 
-
-class RunnerMethod(Generic[B]):
-    """Base of client methods written once as a builder and bound differently on sync and async clients."""
-
-    def __init__(self, build: B) -> None:
+    def __init__(self, build: Callable[Concatenate[Any, P], Workflow[PollPlan[T]]]) -> None:
         self._build = build
-        self._name: str = getattr(build, "__name__", "method")
-        self.__doc__ = getattr(build, "__doc__", None)
+        self._name = build.__name__
+        self.__doc__ = build.__doc__
         self.__wrapped__ = build
 
     def __set_name__(self, owner: type[Any], name: str) -> None:
         self._name = name
-
-
-class PollerMethod(RunnerMethod[Callable[Concatenate[Any, P], Workflow[PollPlan[T]]]], Generic[P, T]):
-    """A client method that starts long-running work and returns a poller; see :func:`poller`."""
 
     @overload
     def __get__(self, instance: None, owner: type[Any] | None = None) -> PollerMethod[P, T]: ...
@@ -273,29 +263,20 @@ class PollerMethod(RunnerMethod[Callable[Concatenate[Any, P], Workflow[PollPlan[
         build = self._build
         if isinstance(instance, AsyncRunner):
 
+            @functools.wraps(build)
             async def begin_async(*args: Any, **kwargs: Any) -> AsyncPoller[T]:
                 return AsyncPoller(instance, await instance._drive(build(instance, *args, **kwargs)))
 
-            return bind_method(instance, self._name, build, begin_async)
+            bound: Any = begin_async
+        else:
 
-        def begin(*args: Any, **kwargs: Any) -> Poller[T]:
-            return Poller(instance, instance._drive(build(instance, *args, **kwargs)))
+            @functools.wraps(build)
+            def begin(*args: Any, **kwargs: Any) -> Poller[T]:
+                return Poller(instance, instance._drive(build(instance, *args, **kwargs)))
 
-        return bind_method(instance, self._name, build, begin)
-
-
-def bind_method(instance: Any, name: str, build: Callable[..., Any], function: Callable[..., Any]) -> Any:
-    """Make ``function`` look like the method ``build`` (name, docstring, signature without ``self``) and cache
-    it on ``instance``, so that later look-ups find it without going through the descriptor again."""
-    functools.update_wrapper(function, build)
-    try:
-        signature = inspect.signature(build)
-        parameters = list(signature.parameters.values())[1:]
-        function.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
-    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
-        pass
-    instance.__dict__[name] = function
-    return function
+            bound = begin
+        instance.__dict__[self._name] = bound
+        return bound
 
 
 def poller(build: Callable[Concatenate[Any, P], Workflow[PollPlan[T]]]) -> PollerMethod[P, T]:
