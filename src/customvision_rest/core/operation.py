@@ -21,6 +21,8 @@ from typing import IO, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
 import httpx
 
+from .redaction import redact
+
 __all__ = [
     "AsyncRunner",
     "ClientMethod",
@@ -100,9 +102,20 @@ class Operation(Generic[T]):
     sink: IO[bytes] | None = field(default=None, compare=False)
 
     def __repr__(self) -> str:
-        # Never the body (images, megabytes) nor an absolute URL's query (its signature is a secret).
-        where = self.absolute_url.split("?", 1)[0] if self.absolute_url else self.path
-        return f"Operation({self.name}: {self.method} {where})"
+        # Short, and safe to print: tracebacks with locals show it; signatures and tokens stay hidden.
+        query = "&".join(f"{name}={value}" for name, value in self.params.items())
+        target = self.absolute_url or self.path
+        if query:
+            target += ("&" if "?" in target else "?") + query
+        if self.json is not NO_BODY:
+            body = ", JSON body"
+        elif self.content is not None:
+            body = f", {len(self.content):,} bytes"
+        elif self.multipart is not None:
+            body = f", {len(self.multipart.files)} file(s)"
+        else:
+            body = ""
+        return f"Operation({self.name!r}, {self.method} {redact(target)}{body})"
 
     @property
     def safe_method(self) -> bool:
