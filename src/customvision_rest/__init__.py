@@ -31,6 +31,7 @@ from ._version import __version__
 from .clients.prediction import AsyncPredictionClient, PredictionClient
 from .clients.training import AsyncTrainingClient, TrainingClient
 from .core.credentials import COGNITIVE_SERVICES_SCOPE, KeyCredential
+from .core.ratelimit import RateLimits
 from .core.resources import AzureResourceId, Resource, ResourceKind, Role
 from .core.retry import RetryPolicy
 from .workflows.bulk import ImageOutcome, ImageToUpload, UploadIncompleteError, UploadReport, UploadUpdate
@@ -66,6 +67,7 @@ __all__ = [
     "PollingTimeoutError",
     "PredictionClient",
     "RateLimitError",
+    "RateLimits",
     "Resource",
     "ResourceKind",
     "ResponseValidationError",
