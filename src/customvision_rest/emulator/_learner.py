@@ -58,9 +58,11 @@ def _features_of_image(image: Image.Image) -> FloatArray:
     edge_hist = np.bincount(orientation_bins(grad_y, grad_x).ravel(), weights=magnitude.ravel(), minlength=8)
     edge_hist = edge_hist / (edge_hist.sum() + 1e-9)
     shape = _saliency_shape(saturation)
-    return np.concatenate(
+    # Annotated because numpy 2.2's stubs (the newest numpy on Python 3.10) type this concatenation as Any.
+    features: FloatArray = np.concatenate(
         [hue_hist, vivid_hist, sat_hist, val_hist, cells.ravel(), edge_hist, shape, [magnitude.mean()]]
     ).astype(np.float64)
+    return features
 
 
 _EDGE_ANGLES = np.linspace(0.0, np.pi, 9)[1:-1]

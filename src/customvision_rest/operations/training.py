@@ -12,6 +12,7 @@ are the constants at the top of this module.
 
 from __future__ import annotations
 
+import math
 import os
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -20,9 +21,9 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import httpx
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from .._exceptions import ClientValidationError, ConfigurationError
+from .._exceptions import ClientValidationError, ConfigurationError, OperationFailedError, describe_problem
 from ..core.operation import NO_BODY, Multipart, Operation, operation
 from ..core.resources import AzureResourceId, Resource, Role
 from ..models._base import CustomVisionModel
@@ -65,6 +66,7 @@ from ._common import (
     MB,
     Id,
     ImageInput,
+    check_regions,
     csv,
     flag,
     parse_json,
@@ -74,7 +76,9 @@ from ._common import (
     read_image,
     to_id,
     to_ids,
+    to_name,
 )
+from .prediction import MAX_PREDICTION_IMAGE_BYTES
 
 __all__ = [
     "MAX_DELETE_IMAGE_TAGS_IMAGES",
@@ -155,6 +159,16 @@ _parse_summary = parse_model(ImageCreateSummary)
 _BATCH_OK = frozenset({200, 207})
 
 
+def _parse_published(response: httpx.Response) -> bool:
+    if not _parse_bool(response):
+        raise OperationFailedError(
+            "PublishIteration: the service answered 'false': the iteration was not published. Check that it "
+            "finished training (status Completed) and that the prediction resource id is right, then publish again",
+            result=False,
+        )
+    return True
+
+
 def _parse_bytes(response: httpx.Response) -> bytes:
     return response.content
 
@@ -181,8 +195,8 @@ def _opt_flag(value: bool | None) -> str | None:
 def _opt_number(value: float | None, what: str) -> str | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ClientValidationError(f"{what} must be a number, got {value!r}", limit=what, value=value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ClientValidationError(f"{what} must be a finite number, got {value!r}", limit=what, value=value)
     return repr(float(value)) if isinstance(value, float) else str(value)
 
 
@@ -218,7 +232,13 @@ def _coerce(model: type[M], value: M | Mapping[str, Any], what: str) -> M:
     if isinstance(value, model):
         return value
     if isinstance(value, Mapping):
-        return model.model_validate(value)
+        try:
+            return model.model_validate(value)
+        except ValidationError as exc:
+            problem = describe_problem(exc)
+        raise ClientValidationError(
+            f"{what}: not a valid {model.__name__}: {problem}", limit=model.__name__, value=None
+        ) from None
     raise ClientValidationError(
         f"{what} must be a {model.__name__} (or a mapping of its fields), got {type(value).__name__}",
         limit="type",
@@ -280,6 +300,7 @@ def _check_upload_batch(batch: ImageFileCreateBatch | ImageUrlCreateBatch | Imag
     _check_batch_tags(batch.tag_ids, "batch.tag_ids")
     for position, entry in enumerate(images):
         _check_batch_tags(getattr(entry, "tag_ids", None), f"batch.images[{position}].tag_ids")
+        check_regions(getattr(entry, "regions", None) or (), f"batch.images[{position}].regions")
     _check_metadata(batch.metadata, "batch.metadata")
 
 
@@ -292,9 +313,11 @@ _MAGIC = (
 )
 
 
-def _image_part(image: ImageInput, position: int, what: str) -> tuple[str, tuple[str, bytes, str]]:
+def _image_part(
+    image: ImageInput, position: int, what: str, *, max_bytes: int = MAX_TRAINING_IMAGE_BYTES
+) -> tuple[str, tuple[str, bytes, str]]:
     """One ``imageData`` part of a multipart upload: file name, bytes (checked for size) and content type."""
-    data = read_image(image, max_bytes=MAX_TRAINING_IMAGE_BYTES, what=what)
+    data = read_image(image, max_bytes=max_bytes, what=what)
     content_type, extension = "application/octet-stream", ""
     for magic, kind, suffix in _MAGIC:
         if data.startswith(magic):
@@ -410,6 +433,8 @@ class TrainingOperations:
             classification_type: ``"Multiclass"`` (one tag per image) or ``"Multilabel"``.
             target_export_platforms: the platforms a compact domain should be exportable to.
         """
+        to_name(name, "name")
+        to_name(description, "description", required=False, single_line=False)
         platforms = None if target_export_platforms is None else [_text(p) or "" for p in target_export_platforms]
         return Operation(
             name="CreateProject",
@@ -453,7 +478,7 @@ class TrainingOperations:
             name="UpdateProject",
             method="PATCH",
             path=self._project_path(project_id),
-            json=body.to_wire(),
+            json=body.to_request(),
             parse=parse_model(Project),
             repeatable=True,
         )
@@ -496,8 +521,9 @@ class TrainingOperations:
             token: the export token (a secret: it grants a copy of the project).
             name: the new project's name; the exported project's name by default.
         """
-        if not isinstance(token, str) or not token:
+        if not isinstance(token, str) or not token.strip():
             raise ClientValidationError("token must be a non-empty string", limit="token", value=None)
+        to_name(name, "name", required=False)
         return Operation(
             name="ImportProject",
             method="POST",
@@ -845,8 +871,17 @@ class TrainingOperations:
         if isinstance(regions, ImageRegionCreateBatch):
             body = regions
         else:
-            body = ImageRegionCreateBatch(regions=[_coerce(ImageRegionCreateEntry, r, "regions[]") for r in regions])
+            if isinstance(regions, Mapping) or not isinstance(regions, Iterable):
+                raise ClientValidationError(
+                    f"regions must be a list of regions or an ImageRegionCreateBatch, got {type(regions).__name__}",
+                    limit="type",
+                    value=type(regions).__name__,
+                )
+            body = ImageRegionCreateBatch(
+                regions=[_coerce(ImageRegionCreateEntry, r, f"regions[{i}]") for i, r in enumerate(regions)]
+            )
         _count(body.regions, MAX_REGIONS_PER_REQUEST, "regions")
+        check_regions(body.regions, "regions")
         return Operation(
             name="CreateImageRegions",
             method="POST",
@@ -1021,7 +1056,7 @@ class TrainingOperations:
             name="UpdateIteration",
             method="PATCH",
             path=self._iteration_path(project_id, iteration_id),
-            json=body.to_wire(),
+            json=body.to_request(),
             parse=parse_model(Iteration),
             repeatable=True,
         )
@@ -1183,10 +1218,7 @@ class TrainingOperations:
         Returns:
             ``True`` (the service's answer).
         """
-        if not isinstance(publish_name, str) or not publish_name.strip():
-            raise ClientValidationError(
-                f"publish_name must be a non-empty string, got {publish_name!r}", limit="publish_name", value=None
-            )
+        to_name(publish_name, "publish_name")
         prediction_id = _prediction_resource_id(prediction_resource)
         return Operation(
             name="PublishIteration",
@@ -1195,7 +1227,7 @@ class TrainingOperations:
             params=_params(
                 {"publishName": publish_name, "predictionId": prediction_id, "overwrite": _opt_flag(overwrite)}
             ),
-            parse=_parse_bool,
+            parse=_parse_published,
         )
 
     @operation
@@ -1290,12 +1322,13 @@ class TrainingOperations:
 
         Args:
             project_id: the project.
-            image_data: JPEG, PNG, BMP or GIF as bytes, a path or a binary file; at most 6 MB.
+            image_data: JPEG, PNG, BMP or GIF as bytes, a path or a binary file; at most 4 MB, as for
+                every prediction.
             iteration_id: the iteration; the latest trained one by default.
             store: whether the service keeps the image and result (it does by default). With
                 ``store=False`` nothing is stored and the call is retried safely.
         """
-        part = _image_part(image_data, 0, "image_data")
+        part = _image_part(image_data, 0, "image_data", max_bytes=MAX_PREDICTION_IMAGE_BYTES)
         return Operation(
             name="QuickTestImage",
             method="POST",
@@ -1362,6 +1395,8 @@ class TrainingOperations:
             description: a free description.
             type: ``"Regular"``, ``"Negative"`` or ``"GeneralProduct"``.
         """
+        to_name(name, "name")
+        to_name(description, "description", required=False, single_line=False)
         return Operation(
             name="CreateTag",
             method="POST",
@@ -1400,7 +1435,7 @@ class TrainingOperations:
             name="UpdateTag",
             method="PATCH",
             path=self._project_path(project_id, "tags", to_id(tag_id, "tag_id")),
-            json=body.to_wire(),
+            json=body.to_request(),
             parse=parse_model(Tag),
             repeatable=True,
         )

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from .._exceptions import ClientValidationError
+from .._exceptions import ClientValidationError, describe_problem
 from ..core.operation import Workflow, call, workflow
 from ..models.training import (
     ImageCreateResult,
@@ -31,7 +31,7 @@ from ..models.training import (
     ImageFileCreateEntry,
     Region,
 )
-from ..operations._common import MB, Id, ImageInput, read_image, to_id, to_ids
+from ..operations._common import MB, Id, ImageInput, check_image_collection, check_regions, read_image, to_id, to_ids
 from ..operations.training import (
     MAX_IMAGES_PER_BATCH,
     MAX_TAGS_PER_BATCH,
@@ -205,6 +205,7 @@ class BulkWorkflows:
                 ``images`` has no length.
         """
         project = to_id(project_id, "project_id")
+        check_image_collection(images, "images")
         common = (
             [] if tag_ids is None else list(dict.fromkeys(UUID(t) for t in to_ids(tag_ids, "tag_ids", required=False)))
         )
@@ -291,6 +292,8 @@ def _read_entry(
     try:
         regions = [r if isinstance(r, Region) else Region.model_validate(r) for r in upload.regions]
     except ValueError as exc:
-        raise ClientValidationError(f"{what}: invalid region: {exc}", limit="region", value=position) from exc
+        problem = describe_problem(exc)
+        raise ClientValidationError(f"{what}: invalid region: {problem}", limit="region", value=position) from None
+    check_regions(regions, f"{what}.regions")
     entry = ImageFileCreateEntry(name=name, contents=data, tag_ids=tags or None, regions=regions or None)
     return entry, name
