@@ -34,7 +34,7 @@ from .core.credentials import COGNITIVE_SERVICES_SCOPE, KeyCredential
 from .core.resources import AzureResourceId, Resource, ResourceKind, Role
 from .core.retry import RetryPolicy
 from .workflows.bulk import ImageToUpload, UploadReport
-from .workflows.dataset import DatasetDownload
+from .workflows.dataset import DatasetDownload, DatasetUpload
 from .workflows.polling import AsyncPoller, Poller, PollSchedule
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "DatasetDownload",
+    "DatasetUpload",
     "CustomVisionError",
     "ImageToUpload",
     "InternalServerError",
