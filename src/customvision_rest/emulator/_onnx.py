@@ -19,7 +19,7 @@ The `onnx` package is needed only here and is imported when an ONNX export is bu
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -227,6 +227,20 @@ def _gradient(g: _Graph, gray: str, axis: int, side: int) -> str:
     return str(g.op("Concat", first, inside, last, axis=axis))
 
 
+def _taps(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A banded resampling matrix as, per output, the input indices it reads and their weights (zero-padded)."""
+    spans = [np.flatnonzero(row) for row in matrix]
+    width = max(len(span) for span in spans)
+    index = np.zeros((matrix.shape[0], width), dtype=np.int64)
+    weight = np.zeros((matrix.shape[0], width))
+    for out, span in enumerate(spans):
+        low = int(span[0]) if len(span) else 0
+        taps = np.arange(low, low + width).clip(max=matrix.shape[1] - 1)
+        index[out] = taps
+        weight[out] = np.where(np.arange(low, low + width) < matrix.shape[1], matrix[out, taps], 0.0)
+    return index, weight
+
+
 def _orientation_bin(g: _Graph, grad_y: str, grad_x: str) -> str:
     """`_learner.orientation_bins`: the sign of a cross product with each bin edge, for directions modulo pi."""
     zero = g.const(0.0)
@@ -235,12 +249,15 @@ def _orientation_bin(g: _Graph, grad_y: str, grad_x: str) -> str:
         g.op("Less", grad_y, zero),
         g.op("And", g.op("Equal", grad_y, zero), g.op("Less", grad_x, zero)),
     )
-    up_x = g.op("Unsqueeze", g.where(lower, g.op("Neg", grad_x), grad_x), g.ints(-1))
-    up_y = g.op("Unsqueeze", g.where(lower, g.op("Neg", grad_y), grad_y), g.ints(-1))
-    cross = g.op(
-        "Sub", g.op("Mul", up_y, g.const(_learner.EDGE_COSINES)), g.op("Mul", up_x, g.const(_learner.EDGE_SINES))
-    )
-    return str(g.op("ReduceSum", g.cast(g.op("GreaterOrEqual", cross, zero), "INT64"), g.ints(-1), keepdims=0))
+    # Multiplying by -1 or 1 is exact, and faster here than selecting.
+    sign = g.op("Sub", g.const(1.0), g.op("Mul", g.cast(lower, "DOUBLE"), g.const(2.0)))
+    up_x, up_y = g.op("Mul", grad_x, sign), g.op("Mul", grad_y, sign)
+    count = None
+    for cosine, sine in zip(_learner.EDGE_COSINES, _learner.EDGE_SINES, strict=True):
+        cross = g.op("Sub", g.op("Mul", up_y, g.const(cosine)), g.op("Mul", up_x, g.const(sine)))
+        past = g.cast(g.op("GreaterOrEqual", cross, zero), "INT64")
+        count = past if count is None else g.op("Add", count, past)
+    return str(count)
 
 
 def _saliency_shape(g: _Graph, saturation_byte: str, side: int) -> str:
@@ -311,47 +328,107 @@ def _windows(detector: Mapping[str, Any]) -> list[tuple[int, int, int, int]]:
     return pixel_boxes
 
 
+def _to_bytes(g: _Graph, value: str) -> str:
+    """Pillow's rounding of a fixed-point sum back to a byte."""
+    half, unit = g.const(float(1 << (_PRECISION_BITS - 1))), g.const(float(1 << _PRECISION_BITS))
+    scaled = g.op("Floor", g.op("Div", g.op("Add", value, half), unit))
+    return str(g.op("Clip", scaled, g.const(0.0), g.const(255.0)))
+
+
+def _pillow_resizes_columns_first(width: int, height: int) -> bool:
+    """Whether this Pillow resizes a width x height image to 64 x 64 vertically first (newer versions do when
+    the height shrinks much more than the width): found by resizing a probe image both ways."""
+    from PIL import Image
+
+    probe = np.random.default_rng(width * 1000 + height).integers(0, 256, (height, width), dtype=np.uint8)
+    expected = np.asarray(Image.fromarray(probe).resize((CLASSIFIER_SIDE, CLASSIFIER_SIDE), Image.Resampling.BILINEAR))
+    across = _pillow_bilinear(width, CLASSIFIER_SIDE)
+    down = _pillow_bilinear(height, CLASSIFIER_SIDE)
+
+    def rounded(value: np.ndarray) -> np.ndarray:
+        return np.clip(np.floor((value + (1 << (_PRECISION_BITS - 1))) / (1 << _PRECISION_BITS)), 0, 255)
+
+    pixels = probe.astype(np.float64)
+    rows_first = rounded(down @ rounded(pixels @ across.T))
+    return not np.array_equal(rows_first, expected) and np.array_equal(
+        rounded(rounded(down @ pixels) @ across.T), expected
+    )
+
+
+def _resize_rows_first(
+    g: _Graph, image: str, pixel_boxes: Sequence[tuple[int, int, int, int]], windows: Sequence[int]
+) -> str:
+    """The given windows of the image [1, 3, side, side], resized rows first: [windows, 3, 64, 64] in order.
+
+    Rows do not depend on each other, so the horizontal pass is done once per (width, left edge) over the whole
+    image height, and each window takes its rows from it. Both passes read only the few pixels under the filter
+    (its taps), and gathers run along the first axis, where each index copies one contiguous block.
+    """
+    strips = sorted({(pixel_boxes[i][2] - pixel_boxes[i][0], pixel_boxes[i][0]) for i in windows})
+    by_column = g.op("Reshape", g.op("Transpose", image, perm=[3, 0, 1, 2]), g.ints(DETECTOR_SIDE, 3, DETECTOR_SIDE))
+    horizontal = []
+    for width in sorted({w for w, _ in strips}):
+        lefts = [x0 for w, x0 in strips if w == width]
+        index, weight = _taps(_pillow_bilinear(width, CLASSIFIER_SIDE))
+        taken = g.op("Gather", by_column, g.const([[x0 + i for i in index.ravel()] for x0 in lefts], np.int64))
+        taken = g.op("Reshape", taken, g.ints(len(lefts), CLASSIFIER_SIDE, index.shape[1], 3, DETECTOR_SIDE))
+        summed = g.op("ReduceSum", g.op("Mul", taken, g.const(weight[:, :, None, None])), g.ints(2), keepdims=0)
+        # [lefts, 64 columns, 3, rows] -> [lefts * rows, 3, 64 columns]
+        rows_first = g.op("Transpose", _to_bytes(g, summed), perm=[0, 3, 2, 1])
+        horizontal.append(g.op("Reshape", rows_first, g.ints(-1, 3, CLASSIFIER_SIDE)))
+    stacked = g.op("Concat", *horizontal, axis=0) if len(horizontal) > 1 else horizontal[0]
+    order: list[int] = []
+    resized: list[str] = []
+    for height in sorted({pixel_boxes[i][3] - pixel_boxes[i][1] for i in windows}):
+        members = [i for i in windows if pixel_boxes[i][3] - pixel_boxes[i][1] == height]
+        index, weight = _taps(_pillow_bilinear(height, CLASSIFIER_SIDE))
+        starts = [
+            strips.index((pixel_boxes[i][2] - pixel_boxes[i][0], pixel_boxes[i][0])) * DETECTOR_SIDE + pixel_boxes[i][1]
+            for i in members
+        ]
+        taken = g.op("Gather", stacked, g.const([[s + i for i in index.ravel()] for s in starts], np.int64))
+        taken = g.op("Reshape", taken, g.ints(len(members), CLASSIFIER_SIDE, index.shape[1], 3, CLASSIFIER_SIDE))
+        summed = g.op("ReduceSum", g.op("Mul", taken, g.const(weight[:, :, None, None])), g.ints(2), keepdims=0)
+        resized.append(g.op("Transpose", _to_bytes(g, summed), perm=[0, 2, 1, 3]))  # [windows, 3, 64, 64]
+        order.extend(members)
+    crops = g.op("Concat", *resized, axis=0) if len(resized) > 1 else resized[0]
+    position = {window: k for k, window in enumerate(order)}
+    return str(g.op("Gather", crops, g.const([position[i] for i in windows], np.int64)))
+
+
+def _window_crops(g: _Graph, image: str, pixel_boxes: Sequence[tuple[int, int, int, int]]) -> str:
+    """Every window cropped from the image [1, 3, side, side] and resized to 64 x 64 exactly as this Pillow does
+    (fixed-point filter, a byte after each pass, either pass first): [windows, 3, 64, 64] in window order."""
+    columns_first = [
+        i for i, (x0, y0, x1, y1) in enumerate(pixel_boxes) if _pillow_resizes_columns_first(x1 - x0, y1 - y0)
+    ]
+    rows_first = [i for i in range(len(pixel_boxes)) if i not in set(columns_first)]
+    parts, order = [], []
+    if rows_first:
+        parts.append(_resize_rows_first(g, image, pixel_boxes, rows_first))
+        order.extend(rows_first)
+    if columns_first:
+        # Resizing columns first is resizing rows first in the transposed image.
+        transposed = g.op("Transpose", image, perm=[0, 1, 3, 2])
+        swapped = [(y0, x0, y1, x1) for x0, y0, x1, y1 in pixel_boxes]
+        crops = _resize_rows_first(g, transposed, swapped, columns_first)
+        parts.append(g.op("Transpose", crops, perm=[0, 1, 3, 2]))
+        order.extend(columns_first)
+    crops = g.op("Concat", *parts, axis=0) if len(parts) > 1 else parts[0]
+    # Back to the learner's window order, so that ties between equal scores are broken the same way.
+    return str(g.op("Gather", crops, g.const(np.argsort(order), np.int64)))
+
+
 def _detector_graph(g: _Graph, detector: Mapping[str, Any], out_type: str) -> list[tuple[str, str, list[int]]]:
     model = _learner.LinearModel.from_json(detector["classifier"])
     boxes = _learner.window_boxes([tuple(size) for size in detector["sizes"]])
     pixel_boxes = _windows(detector)
     image = _bgr_input_to_rgb(g, "data")
-    # Windows of one pixel size share their resampling matrices: resize them as one batch per size.
-    groups: dict[tuple[int, int], list[int]] = {}
-    for index, (x0, y0, x1, y1) in enumerate(pixel_boxes):
-        groups.setdefault((x1 - x0, y1 - y0), []).append(index)
-    order: list[int] = []
-    resized: list[str] = []
-    half = g.const(float(1 << (_PRECISION_BITS - 1)))
-    unit = g.const(float(1 << _PRECISION_BITS))
-
-    def to_bytes(value: str) -> str:
-        scaled = g.op("Floor", g.op("Div", g.op("Add", value, half), unit))
-        return str(g.op("Clip", scaled, g.const(0.0), g.const(255.0)))
-
-    for (width, height), members in groups.items():
-        crops = [
-            g.op(
-                "Slice",
-                image,
-                g.ints(pixel_boxes[i][1], pixel_boxes[i][0]),
-                g.ints(pixel_boxes[i][3], pixel_boxes[i][2]),
-                g.ints(2, 3),
-            )
-            for i in members
-        ]
-        batch = g.op("Concat", *crops, axis=0) if len(crops) > 1 else crops[0]
-        horizontal = to_bytes(g.op("MatMul", batch, g.const(_pillow_bilinear(width, CLASSIFIER_SIDE).T)))
-        vertical = to_bytes(g.op("MatMul", g.const(_pillow_bilinear(height, CLASSIFIER_SIDE)), horizontal))
-        resized.append(vertical)
-        order.extend(members)
-    crops_resized = g.op("Concat", *resized, axis=0) if len(resized) > 1 else resized[0]
+    crops_resized = _window_crops(g, image, pixel_boxes)
     probabilities = _linear(g, _features(g, crops_resized, CLASSIFIER_SIDE), model)
     labels = [label for label in model.labels if label != _learner._BACKGROUND_LABEL]
     class_scores = g.op("Gather", probabilities, g.ints(*range(len(labels))), axis=1)  # [windows, classes]
-    corners = np.array(
-        [[boxes[i][1], boxes[i][0], boxes[i][1] + boxes[i][3], boxes[i][0] + boxes[i][2]] for i in order]
-    )
+    corners = np.array([[top, left, top + height, left + width] for left, top, width, height in boxes])
     nms_boxes = g.const(corners[None, :, :], np.float32)
     nms_scores = g.op("Unsqueeze", g.op("Transpose", g.cast(class_scores, "FLOAT"), perm=[1, 0]), g.ints(0))
     selected = g.op("NonMaxSuppression", nms_boxes, nms_scores, g.ints(5), g.const([0.3], np.float32))
@@ -363,7 +440,7 @@ def _detector_graph(g: _Graph, detector: Mapping[str, Any], out_type: str) -> li
     top_scores, top = g.op("TopK", scores, count, axis=0, largest=1, sorted=1, outputs=2)
     chosen_windows = g.op("Gather", g.op("Squeeze", window_index, g.ints(1)), top)
     chosen_classes = g.op("Gather", g.op("Squeeze", class_index, g.ints(1)), top)
-    xyxy = np.array([[boxes[i][0], boxes[i][1], boxes[i][0] + boxes[i][2], boxes[i][1] + boxes[i][3]] for i in order])
+    xyxy = np.array([[left, top, left + width, top + height] for left, top, width, height in boxes])
     chosen_boxes = g.op("Gather", g.const(xyxy), chosen_windows)
     out = _type(g, out_type)
     g.nodes.append(
