@@ -91,3 +91,28 @@ def test_the_emulator_export_is_queued_awaited_and_downloaded_by_the_async_clien
     with zipfile.ZipFile(first) as archive:
         assert {"model.onnx", "labels.txt"} <= set(archive.namelist())
         assert archive.read("labels.txt").decode().split() == ["apple", "banana"]
+
+
+def test_without_the_onnx_package_the_emulator_export_says_how_to_install_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from customvision_rest.emulator import _onnx
+
+    monkeypatch.setattr(_onnx, "onnx_available", lambda: False)
+    with Emulator() as emulator:
+        resource = Resource.training("https://customvision-emulator.localhost", emulator.training_resource.key)
+        with TrainingClient(resource, http_client=httpx.Client(transport=emulator.transport())) as trainer:
+            project = trainer.create_project("no onnx", domain_id="0732100f-1a38-4e49-a514-c9b44c697ab5")
+            assert project.id is not None
+            for fruit in ("apple", "banana"):
+                tag = trainer.create_tag(project.id, fruit)
+                assert tag.id is not None
+                trainer.create_images_from_data(
+                    project.id, [synthetic_fruit(fruit, s) for s in range(5)], tag_ids=[tag.id]
+                )
+            iteration = trainer.train_and_wait(project.id, timeout=60)
+            assert iteration.id is not None
+            package = trainer.export_and_download(project.id, iteration.id, "ONNX", tmp_path / "m.zip", timeout=60)
+    with zipfile.ZipFile(package) as archive:
+        assert "model.onnx" not in archive.namelist()
+        assert "pip install" in archive.read("README.md").decode()

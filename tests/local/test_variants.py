@@ -258,3 +258,17 @@ def test_a_package_without_labels_is_refused(tmp_path: Path) -> None:
         LocalPredictor.from_export(path)
     with pytest.raises(ConfigurationError, match="no such export"):
         LocalPredictor.from_export(tmp_path / "missing.zip")
+
+
+def test_a_missing_runtime_names_the_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    path = export(
+        tmp_path,
+        channel_means("p"),
+        [helper.make_tensor_value_info("p", TensorProto.FLOAT, [1, 3])],
+        ["a", "b", "c"],
+    )
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)
+    with pytest.raises(ConfigurationError, match=r"pip install 'customvision-rest\[onnx\]'"):
+        LocalPredictor.from_export(path)
