@@ -7,6 +7,7 @@ from ..operations.training import TRAINING_API_VERSIONS, TrainingOperations
 from ..workflows.bulk import BulkWorkflows
 from ..workflows.dataset import DatasetWorkflows
 from ..workflows.export import ExportWorkflows
+from ..workflows.paging import PagingWorkflows
 from ..workflows.training import TrainingWorkflows
 from ._base import AsyncClientBase, SyncClientBase
 
@@ -14,7 +15,13 @@ __all__ = ["AsyncTrainingClient", "TrainingClient"]
 
 
 class TrainingClient(
-    SyncClientBase, TrainingOperations, TrainingWorkflows, BulkWorkflows, DatasetWorkflows, ExportWorkflows
+    SyncClientBase,
+    TrainingOperations,
+    TrainingWorkflows,
+    BulkWorkflows,
+    DatasetWorkflows,
+    PagingWorkflows,
+    ExportWorkflows,
 ):
     """Blocking client of the Custom Vision Training API.
 
@@ -38,7 +45,13 @@ class TrainingClient(
 
 
 class AsyncTrainingClient(
-    AsyncClientBase, TrainingOperations, TrainingWorkflows, BulkWorkflows, DatasetWorkflows, ExportWorkflows
+    AsyncClientBase,
+    TrainingOperations,
+    TrainingWorkflows,
+    BulkWorkflows,
+    DatasetWorkflows,
+    PagingWorkflows,
+    ExportWorkflows,
 ):
     """Asynchronous client of the Custom Vision Training API; arguments as :class:`TrainingClient`,
     with ``http_client`` an ``httpx.AsyncClient`` and ``sleep`` a coroutine function."""

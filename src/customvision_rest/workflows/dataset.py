@@ -35,7 +35,7 @@ from typing import Any
 from .._exceptions import ClientValidationError, CustomVisionError
 from ..core.operation import Workflow, call, workflow
 from ..models.training import DomainType, Image, Project, Tag
-from ..operations._common import Id, download, to_id
+from ..operations import Id, download, sniff_image, to_id
 from ..operations.training import MAX_TAKE, TrainingOperations
 from .bulk import BulkWorkflows, ImageToUpload, UploadFailure, UploadReport
 
@@ -45,8 +45,6 @@ COCO_FILE = "coco.json"
 AUTOML_FILE = "automl.jsonl"
 
 MANIFEST_FORMAT = "customvision-rest-dataset/1"
-
-_EXTENSIONS = ((b"\xff\xd8", "jpg"), (b"\x89PNG", "png"), (b"BM", "bmp"), (b"GIF8", "gif"))
 
 
 @dataclass(frozen=True)
@@ -102,10 +100,8 @@ class DatasetUpload:
 
 
 def _extension(data: bytes) -> str:
-    for magic, extension in _EXTENSIONS:
-        if data.startswith(magic):
-            return extension
-    return "bin"
+    found = sniff_image(data)
+    return found[1].lstrip(".") if found else "bin"
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
