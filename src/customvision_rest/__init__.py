@@ -35,7 +35,7 @@ from .core.ratelimit import RateLimits
 from .core.resources import AzureResourceId, Resource, ResourceKind, Role
 from .core.retry import RetryPolicy
 from .workflows.bulk import ImageOutcome, ImageToUpload, UploadIncompleteError, UploadReport, UploadUpdate
-from .workflows.dataset import DatasetDownload
+from .workflows.dataset import DatasetDownload, DatasetUpload
 from .workflows.polling import AsyncPoller, Poller, PollSchedule
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "DatasetDownload",
+    "DatasetUpload",
     "CustomVisionError",
     "ImageOutcome",
     "ImageToUpload",
