@@ -93,7 +93,13 @@ CASES: list[tuple[str, int, Invoke, int, Any]] = [
         200,
         SUMMARY,
     ),
-    ("quick test: 6 MB", limits.MAX_TRAINING_IMAGE_BYTES, lambda c, n: c.quick_test_image(P, jpeg(n)), 200, PREDICTION),
+    (
+        "quick test: 4 MB",
+        limits.MAX_PREDICTION_IMAGE_BYTES,
+        lambda c, n: c.quick_test_image(P, jpeg(n)),
+        200,
+        PREDICTION,
+    ),
     (
         "files: 6 MB per image",
         limits.MAX_TRAINING_IMAGE_BYTES,

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from enum import Enum
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 from pydantic.alias_generators import to_camel
 
 __all__ = ["CustomVisionModel", "OpenEnum", "UtcDatetime"]
@@ -57,8 +57,18 @@ class CustomVisionModel(BaseModel):
         return self.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=_read_only_exclusion(self))
 
     @classmethod
+    def request_form(cls) -> type[CustomVisionModel]:
+        """The model of a request built from some of this model's fields (made once, on first use).
+
+        It has the same fields, all optional but :attr:`request_required`, and nested models are request
+        forms too; :meth:`to_request` still leaves out the read-only ones. ``Project.request_form()(name="x")``
+        is a valid UpdateProject body where ``Project(name="x")`` is not a valid project (it has no ``id``).
+        """
+        return _request_model(cls)
+
+    @classmethod
     def request_body(cls, values: Mapping[str, Any]) -> dict[str, Any]:
-        """Check a mapping of the writable fields (either spelling) and return it as a request body.
+        """Check a mapping of fields (either spelling) and return it as a request body, read-only ones left out.
 
         A response model such as ``Project`` requires what the service always answers (``id``, ``created``,
         ...); a request changes only some writable fields, so only :attr:`request_required` must be given.
@@ -66,7 +76,7 @@ class CustomVisionModel(BaseModel):
         Raises:
             pydantic.ValidationError: a value of the wrong type, or a required field missing.
         """
-        return _request_model(cls).model_validate(values).to_wire()
+        return _request_model(cls).model_validate(values).to_request()
 
 
 def _read_only_exclusion(model: CustomVisionModel) -> dict[str, Any]:
@@ -83,37 +93,21 @@ def _read_only_exclusion(model: CustomVisionModel) -> dict[str, Any]:
     return excluded
 
 
-class _RequestForm(CustomVisionModel):
-    """Base of the request forms :func:`_request_model` builds: read-only keys given anyway are dropped."""
-
-    dropped_keys: ClassVar[frozenset[str]] = frozenset()
-
-    @model_validator(mode="before")
-    @classmethod
-    def _drop_read_only(cls, values: Any) -> Any:
-        if isinstance(values, Mapping):
-            return {key: value for key, value in values.items() if key not in cls.dropped_keys}
-        return values
-
-
 @functools.cache
 def _request_model(cls: type[CustomVisionModel]) -> type[CustomVisionModel]:
-    """The writable part of ``cls`` (nested models likewise), with only ``request_required`` fields required."""
+    """``cls`` with every field optional but ``request_required`` (nested models likewise); same read-only fields."""
     fields: dict[str, Any] = {}
-    dropped: set[str] = set()
     for name, info in cls.model_fields.items():
-        if name in cls.read_only_fields:
-            dropped.update({name, info.alias or to_camel(name)})
-            continue
         annotation = _requestable(info.annotation)
         if name in cls.request_required:
             fields[name] = (annotation, Field(alias=info.alias))
         else:
             fields[name] = (annotation | None, Field(default=None, alias=info.alias))
     form = create_model(
-        f"{cls.__name__}Request", __base__=_RequestForm, __doc__=f"A request body for {cls.__name__}.", **fields
+        f"{cls.__name__}Request", __base__=CustomVisionModel, __doc__=f"A request form of {cls.__name__}.", **fields
     )
-    form.dropped_keys = frozenset(dropped)
+    form.read_only_fields = cls.read_only_fields
+    form.request_required = cls.request_required
     return form
 
 
