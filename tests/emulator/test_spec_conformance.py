@@ -170,7 +170,7 @@ def _drive_everything(
     trainer.post(f"{p}/images/predictions", json={"images": [{"id": query["results"][0]["id"]}]})
     trainer.delete(f"{p}/predictions", params={"ids": query["results"][0]["id"]})
     trainer.post(f"{i}/export", params={"platform": "TensorFlow"})
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 120
     while trainer.get(f"{i}/export").json()[0]["status"] != "Done" and time.monotonic() < deadline:
         time.sleep(0.02)
     trainer.delete(f"{i}/publish")
