@@ -66,7 +66,7 @@ _KIND_LABELS = {
 _GUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 _RESOURCE_ID = re.compile(
     rf"^/subscriptions/(?P<subscription>{_GUID})"
-    r"/resourceGroups/(?P<group>[-\w._()]{1,90})"
+    r"/resourceGroups/(?P<group>[-\w._()]{0,89}[-\w_()])"
     r"/providers/(?P<provider>Microsoft\.CognitiveServices)"
     r"/accounts/(?P<name>[A-Za-z0-9][A-Za-z0-9_.-]{1,63})$",
     re.IGNORECASE,

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import enum
 import functools
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
-from .._exceptions import CustomVisionError, PollingTimeoutError
+from .._exceptions import ClientValidationError, ConfigurationError, CustomVisionError, PollingTimeoutError
 from ..core.operation import AsyncRunner, Operation, Sleep, SyncRunner, Workflow, call, now
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "PollerMethod",
     "Progress",
     "State",
+    "check_wait_timeout",
     "poller",
     "wait_for",
 ]
@@ -56,8 +58,15 @@ class PollSchedule:
     factor: float = 1.5
 
     def __post_init__(self) -> None:
+        for name in ("initial", "maximum", "factor"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ConfigurationError(f"PollSchedule.{name} must be a finite number of seconds, got {value!r}")
         if self.initial <= 0 or self.maximum < self.initial or self.factor < 1:
-            raise ValueError("PollSchedule needs 0 < initial <= maximum and factor >= 1")
+            raise ConfigurationError(
+                f"PollSchedule needs 0 < initial <= maximum and factor >= 1, got initial={self.initial!r}, "
+                f"maximum={self.maximum!r}, factor={self.factor!r}"
+            )
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,18 @@ class PollPlan(Generic[T]):
     initial: T | None = None
 
 
+def check_wait_timeout(timeout: float | None) -> None:
+    """Refuse a wait's ``timeout`` that is not ``None`` or a finite number of seconds, 0 or more."""
+    if timeout is None:
+        return
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) or timeout < 0:
+        raise ClientValidationError(
+            f"timeout must be None (no limit) or a number of seconds, 0 or more, got {timeout!r}",
+            limit="timeout",
+            value=timeout,
+        )
+
+
 def wait_for(
     plan: PollPlan[T],
     *,
@@ -92,8 +113,7 @@ def wait_for(
         PollingTimeoutError: the deadline passed; the work goes on at the service.
         CustomVisionError: ``plan.failure(state)`` for a failed state.
     """
-    if timeout is not None and timeout < 0:
-        raise ValueError(f"timeout must be None or at least 0, got {timeout}")
+    check_wait_timeout(timeout)
     schedule = schedule or PollSchedule()
     deadline = None if timeout is None else (yield from now()) + timeout
     interval = schedule.initial

@@ -19,7 +19,7 @@ from ..core.operation import Operation, Workflow, call, workflow
 from ..models.training import Export, ExportStatus, Iteration, IterationStatus, Project, ProjectStatus, TrainingType
 from ..operations._common import Id, to_id
 from ..operations.training import TrainingOperations
-from .polling import DEFAULT_TIMEOUT, PollPlan, PollSchedule, Progress, State, poller, wait_for
+from .polling import DEFAULT_TIMEOUT, PollPlan, PollSchedule, Progress, State, check_wait_timeout, poller, wait_for
 
 __all__ = ["TrainingWorkflows"]
 
@@ -166,6 +166,7 @@ class TrainingWorkflows:
             TrainingFailedError: the iteration ended in ``Failed`` (``error.iteration`` has it).
             PollingTimeoutError: the deadline passed; training goes on at the service.
         """
+        check_wait_timeout(timeout)
         plan = yield from self._start_training(
             project_id, training_type, reserved_budget_in_hours, force_train, notification_email_address, selected_tags
         )
@@ -239,6 +240,7 @@ class TrainingWorkflows:
         schedule: PollSchedule | None = None,
     ) -> Workflow[Export]:
         """Export an iteration and wait until the export is ``Done``; return it (with its ``download_uri``)."""
+        check_wait_timeout(timeout)
         plan = yield from self._start_export(project_id, iteration_id, platform, flavor)
         return (yield from wait_for(plan, timeout=timeout, schedule=schedule, progress=progress))
 
@@ -297,5 +299,6 @@ class TrainingWorkflows:
         schedule: PollSchedule | None = None,
     ) -> Workflow[Project]:
         """Import a project and wait until its status is ``Succeeded``; return it."""
+        check_wait_timeout(timeout)
         plan = yield from self._start_import(token, name)
         return (yield from wait_for(plan, timeout=timeout, schedule=schedule, progress=progress))
