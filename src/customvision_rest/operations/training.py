@@ -478,7 +478,7 @@ class TrainingOperations:
             name="UpdateProject",
             method="PATCH",
             path=self._project_path(project_id),
-            json=body.to_wire(),
+            json=body.to_request(),
             parse=parse_model(Project),
             repeatable=True,
         )
@@ -1056,7 +1056,7 @@ class TrainingOperations:
             name="UpdateIteration",
             method="PATCH",
             path=self._iteration_path(project_id, iteration_id),
-            json=body.to_wire(),
+            json=body.to_request(),
             parse=parse_model(Iteration),
             repeatable=True,
         )
@@ -1435,7 +1435,7 @@ class TrainingOperations:
             name="UpdateTag",
             method="PATCH",
             path=self._project_path(project_id, "tags", to_id(tag_id, "tag_id")),
-            json=body.to_wire(),
+            json=body.to_request(),
             parse=parse_model(Tag),
             repeatable=True,
         )
