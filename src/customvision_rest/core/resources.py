@@ -214,7 +214,7 @@ def normalize_endpoint(endpoint: str) -> str:
     if parts.scheme == "http" and not _is_loopback(parts.hostname):
         raise ConfigurationError(
             f"refusing plain http:// for {parts.hostname}: credentials would be sent unencrypted; "
-            "use https:// (plain http is allowed only for loopback addresses such as the emulator)"
+            "use https:// (plain http is allowed only for localhost, 127.0.0.0/8 and ::1, where the emulator runs)"
         )
     path = re.sub(r"/{2,}", "/", parts.path).rstrip("/")
     pasted = _API_PATH.search(path)
