@@ -38,6 +38,7 @@ from customvision_rest import (
     Resource,
     ResponseValidationError,
     TrainingClient,
+    UploadIncompleteError,
 )
 from customvision_rest.operations._common import download
 
@@ -535,8 +536,8 @@ REGIONS: dict[str, Row] = {
     ),
     "bulk upload region nan": Row(
         lambda w: w.trainer().upload_images(P, [ImageToUpload(JPEG, regions=[region(width=math.nan)])]),
-        ClientValidationError,
-        r"images\[0\]\.regions\[0\]\.width",
+        UploadIncompleteError,
+        r"images\[0\]\.regions\[0\]\.width is nan",
     ),
     "ok touching the edges": Row(
         regions_call(region(left=0.5, width=0.5, top=0.0, height=1.0)),

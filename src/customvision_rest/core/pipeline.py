@@ -29,6 +29,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "ClientConfig",
     "NeedToken",
+    "encode_json",
     "Transfer",
     "error_from_response",
     "exchange",
@@ -42,6 +43,11 @@ DEFAULT_TIMEOUT = httpx.Timeout(120.0, connect=10.0, pool=30.0)
 """A short connect timeout and a generous one for reading: training-side calls can take a while to answer."""
 
 _KEY_HEADERS = {Role.TRAINING: "Training-Key", Role.PREDICTION: "Prediction-Key"}
+
+
+def encode_json(value: Any) -> bytes:
+    """A JSON body exactly as it is sent: compact, UTF-8 (bulk upload sizes its batches with it)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def user_agent(application_id: str | None = None) -> str:
@@ -96,7 +102,7 @@ class ClientConfig:
         content: bytes | None = None
         files: Any = None
         if op.json is not NO_BODY:
-            content = json.dumps(op.json, separators=(",", ":"), ensure_ascii=False).encode()
+            content = encode_json(op.json)
             headers["Content-Type"] = "application/json"
         elif op.content is not None:
             content = op.content
