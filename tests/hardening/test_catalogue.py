@@ -9,12 +9,13 @@ the result, or what was sent, so that nothing is silently changed.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import math
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,8 +53,17 @@ SUB = "0b9a9b34-5b35-4fd8-8d8c-1d2c6a3a1a11"
 RID = f"/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/pred"
 JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 64
 MB = 1024 * 1024
-PROJECT = {"id": P, "name": "fruit", "description": "", "settings": {}}
-RUNTIME = pytest.mark.xfail(strict=True, reason="runtime helper: constructor and option validation")
+WHEN = "2024-01-02T03:04:05Z"
+DOMAIN = "ee85a74c-405e-4adc-bb47-ffa8ca0c9f31"
+PROJECT = {
+    "id": P,
+    "name": "fruit",
+    "description": "",
+    "settings": {"domainId": DOMAIN},
+    "created": WHEN,
+    "lastModified": WHEN,
+}
+PREDICTION = {"id": IMG, "project": P, "iteration": IT, "created": WHEN, "predictions": []}
 
 
 @dataclass
@@ -330,9 +340,9 @@ RESOURCE_IDS: dict[str, Row] = {
 API_VERSIONS: dict[str, Row] = {
     "empty": Row(lambda w: w.trainer(api_version=""), ConfigurationError, "api_version '' is not supported"),
     "unknown": Row(lambda w: w.trainer(api_version="3.5"), ConfigurationError, "expected one of"),
-    "float": Row(lambda w: w.trainer(api_version=3.3), ConfigurationError, "not supported"),
+    "float": Row(lambda w: w.trainer(api_version=3.3), ConfigurationError, "must be a string such as '3.3'"),
     "with v": Row(lambda w: w.trainer(api_version="v3.3"), ConfigurationError, "expected one of 3.0"),
-    "list": Row(lambda w: w.trainer(api_version=["3.3"]), ConfigurationError, "not supported"),
+    "list": Row(lambda w: w.trainer(api_version=["3.3"]), ConfigurationError, "must be a string"),
     "training version on prediction": Row(lambda w: w.predictor(api_version="3.3"), ConfigurationError, "3.0, 3.1"),
     "ok preview": Row(
         lambda w: w.trainer(api_version="3.4-preview").get_projects(),
@@ -349,14 +359,12 @@ API_VERSIONS: dict[str, Row] = {
 }
 
 TIMEOUTS: dict[str, Row] = {
-    "zero": Row(lambda w: w.trainer(timeout=0), ConfigurationError, "timeout", marks=(RUNTIME,)),
-    "negative": Row(lambda w: w.trainer(timeout=-5), ConfigurationError, "timeout", marks=(RUNTIME,)),
-    "string": Row(lambda w: w.trainer(timeout="10"), ConfigurationError, "timeout", marks=(RUNTIME,)),
-    "nan": Row(lambda w: w.trainer(timeout=math.nan), ConfigurationError, "timeout", marks=(RUNTIME,)),
-    "bool": Row(lambda w: w.trainer(timeout=True), ConfigurationError, "timeout", marks=(RUNTIME,)),
-    "with_options negative": Row(
-        lambda w: w.trainer().with_options(timeout=-1), ConfigurationError, "timeout", marks=(RUNTIME,)
-    ),
+    "zero": Row(lambda w: w.trainer(timeout=0), ConfigurationError, "timeout"),
+    "negative": Row(lambda w: w.trainer(timeout=-5), ConfigurationError, "timeout"),
+    "string": Row(lambda w: w.trainer(timeout="10"), ConfigurationError, "timeout"),
+    "nan": Row(lambda w: w.trainer(timeout=math.nan), ConfigurationError, "timeout"),
+    "bool": Row(lambda w: w.trainer(timeout=True), ConfigurationError, "timeout"),
+    "with_options negative": Row(lambda w: w.trainer().with_options(timeout=-1), ConfigurationError, "timeout"),
     "train_and_wait negative": Row(
         lambda w: w.trainer().train_and_wait(P, timeout=-1), ClientValidationError, "timeout"
     ),
@@ -372,13 +380,11 @@ TIMEOUTS: dict[str, Row] = {
 }
 
 RETRIES: dict[str, Row] = {
-    "negative": Row(lambda w: w.trainer(max_retries=-1), ConfigurationError, "max_retries", marks=(RUNTIME,)),
-    "fraction": Row(lambda w: w.trainer(max_retries=1.5), ConfigurationError, "max_retries", marks=(RUNTIME,)),
-    "bool": Row(lambda w: w.trainer(max_retries=True), ConfigurationError, "max_retries", marks=(RUNTIME,)),
-    "string": Row(lambda w: w.trainer(max_retries="3"), ConfigurationError, "max_retries", marks=(RUNTIME,)),
-    "with_options negative": Row(
-        lambda w: w.trainer().with_options(max_retries=-1), ConfigurationError, "max_retries", marks=(RUNTIME,)
-    ),
+    "negative": Row(lambda w: w.trainer(max_retries=-1), ConfigurationError, "max_retries"),
+    "fraction": Row(lambda w: w.trainer(max_retries=1.5), ConfigurationError, "max_retries"),
+    "bool": Row(lambda w: w.trainer(max_retries=True), ConfigurationError, "max_retries"),
+    "string": Row(lambda w: w.trainer(max_retries="3"), ConfigurationError, "max_retries"),
+    "with_options negative": Row(lambda w: w.trainer().with_options(max_retries=-1), ConfigurationError, "max_retries"),
     "poll schedule zero": Row(lambda w: PollSchedule(initial=0), ConfigurationError, "initial"),
     "poll schedule nan": Row(lambda w: PollSchedule(initial=math.nan), ConfigurationError, "initial"),
     "poll schedule factor": Row(lambda w: PollSchedule(factor=0.5), ConfigurationError, "factor"),
@@ -488,13 +494,13 @@ TAGS_AND_NAMES: dict[str, Row] = {
     "ok name with spaces and accents": Row(
         lambda w: w.trainer().create_tag(P, " pommes rôties "),
         OK,
-        answer=json_answer({"id": T, "name": " pommes rôties "}),
+        answer=json_answer({"id": T, "name": " pommes rôties ", "type": "Regular", "imageCount": 0}),
         check=sent_param("name", " pommes rôties "),
     ),
     "ok publish name with space": Row(
         lambda w: w.predictor().classify_image(P, "fruit v1", JPEG),
         OK,
-        answer=json_answer({"predictions": []}),
+        answer=json_answer(PREDICTION),
         check=sent_path_contains("/iterations/fruit%20v1/image"),
     ),
     "ok multi-line description": Row(
@@ -622,11 +628,11 @@ IMAGES: dict[str, Row] = {
         answer=json_answer({"code": "BadRequestImageFormat", "message": "Bad image format."}, 400),
         sent=True,
     ),
-    "ok exactly 4 MB": Row(classify(b"\xff" * (4 * MB)), OK, answer=json_answer({"predictions": []})),
+    "ok exactly 4 MB": Row(classify(b"\xff" * (4 * MB)), OK, answer=json_answer(PREDICTION)),
     "ok binary file": Row(
         classify(io.BytesIO(JPEG)),
         OK,
-        answer=json_answer({"predictions": []}),
+        answer=json_answer(PREDICTION),
         check=lambda r, w: w.last.content == JPEG,
     ),
     "ok one image not in a list": Row(upload(JPEG), OK, answer=json_answer({"isBatchSuccessful": True, "images": []})),
@@ -713,20 +719,56 @@ BODIES: dict[str, Row] = {
     "ok unknown enum value": Row(
         lambda w: w.trainer().get_iteration(P, IT),
         OK,
-        answer=json_answer({"id": IT, "name": "it", "status": "Hibernating", "classificationType": "Omniclass"}),
+        answer=json_answer(
+            {
+                "id": IT,
+                "name": "it",
+                "status": "Hibernating",
+                "created": WHEN,
+                "lastModified": WHEN,
+                "projectId": P,
+                "exportable": False,
+                "trainingType": "Regular",
+                "reservedBudgetInHours": 0,
+                "classificationType": "Omniclass",
+            }
+        ),
         check=lambda r, w: r.status == "Hibernating",
     ),
     "ok empty prediction list": Row(
         lambda w: w.predictor().classify_image(P, "v1", JPEG),
         OK,
-        answer=json_answer({"predictions": []}),
+        answer=json_answer(PREDICTION),
         check=lambda r, w: r.predictions == [],
     ),
 }
 
+
+def run_async(wire: Wire, call: Callable[[AsyncTrainingClient], Awaitable[object]]) -> object:
+    async def scenario() -> object:
+        async with AsyncTrainingClient(
+            ENDPOINT, KEY, http_client=httpx.AsyncClient(transport=wire.transport), max_retries=0
+        ) as client:
+            return await call(client)
+
+    return asyncio.run(scenario())
+
+
 ASYNC: dict[str, Row] = {
-    "async bad id": Row(
-        lambda w: AsyncTrainingClient(ENDPOINT, KEY).get_project("nope"), ClientValidationError, "project_id"
+    "async bad id": Row(lambda w: run_async(w, lambda c: c.get_project("nope")), ClientValidationError, "project_id"),
+    "async region nan": Row(
+        lambda w: run_async(w, lambda c: c.create_image_regions(P, [region(left=math.nan)])),
+        ClientValidationError,
+        "left is nan",
+    ),
+    "async 5 MB quick test": Row(
+        lambda w: run_async(w, lambda c: c.quick_test_image(P, b"\xff" * (5 * MB))), ClientValidationError, "4 MB"
+    ),
+    "ok async": Row(
+        lambda w: run_async(w, lambda c: c.get_project(P)),
+        OK,
+        answer=json_answer(PROJECT),
+        check=sent_path_contains(f"/projects/{P}"),
     ),
 }
 
