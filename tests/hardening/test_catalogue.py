@@ -591,6 +591,12 @@ IMAGES: dict[str, Row] = {
     "bulk single path": Row(
         lambda w: w.trainer().upload_images(P, "apple.jpg"), ClientValidationError, "got a single str"
     ),
+    "bulk prediction single bytes": Row(
+        lambda w: w.predictor().classify_images(P, "v1", JPEG), ClientValidationError, "got bytes; for one image"
+    ),
+    "bulk prediction single path": Row(
+        lambda w: w.predictor().detect_images(P, "v1", "apple.jpg"), ClientValidationError, "got str"
+    ),
     "bulk not iterable": Row(lambda w: w.trainer().upload_images(P, 5), ClientValidationError, "iterable of images"),
     "files batch empty image": Row(
         lambda w: w.trainer().create_images_from_files(P, {"images": [{"contents": b""}]}),
@@ -637,6 +643,14 @@ IMAGES: dict[str, Row] = {
     ),
     "ok one image not in a list": Row(upload(JPEG), OK, answer=json_answer({"isBatchSuccessful": True, "images": []})),
 }
+
+
+MODELS = pytest.mark.xfail(strict=True, reason="models helper: inf and NaN numbers are returned as floats")
+
+
+def prediction_with_probability(number: str) -> str:
+    tag = f'{{"probability": {number}, "tagId": "{T}", "tagName": "apple"}}'
+    return json.dumps({**PREDICTION, "predictions": []}).replace('"predictions": []', f'"predictions": [{tag}]')
 
 
 def get_project_answering(answer: httpx.Response) -> Row:
@@ -705,6 +719,30 @@ BODIES: dict[str, Row] = {
         "GetImageCount",
         answer=json_answer("abc"),
         sent=True,
+    ),
+    "probability 1e400": Row(
+        lambda w: w.predictor().classify_image(P, "v1", JPEG),
+        ResponseValidationError,
+        "probability",
+        answer=raw_answer(prediction_with_probability("1e400")),
+        sent=True,
+        marks=(MODELS,),
+    ),
+    "probability NaN token": Row(
+        lambda w: w.predictor().classify_image(P, "v1", JPEG),
+        ResponseValidationError,
+        "probability",
+        answer=raw_answer(prediction_with_probability("NaN")),
+        sent=True,
+        marks=(MODELS,),
+    ),
+    "probability 'NaN' string": Row(
+        lambda w: w.predictor().classify_image(P, "v1", JPEG),
+        ResponseValidationError,
+        "probability",
+        answer=raw_answer(prediction_with_probability('"NaN"')),
+        sent=True,
+        marks=(MODELS,),
     ),
     "ok count": Row(lambda w: w.trainer().get_image_count(P), OK, answer=json_answer(7), check=result_is(7)),
     "ok publish true": Row(
