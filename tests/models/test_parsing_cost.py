@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
+import service_bodies
 from customvision_rest.models import UtcDatetime
 from customvision_rest.models.training import Image, ImageMetadataUpdateEntry, Iteration
 
@@ -95,20 +97,8 @@ def test_null_lists_and_maps_read_as_empty_and_bad_ones_say_why() -> None:
 
 
 def test_lists_of_an_answer_dump_and_read_back_unchanged() -> None:
-    iteration = Iteration.model_validate(
-        {
-            "id": "d266f9b4-e5a7-4707-a1df-4c410eebba51",
-            "name": "Iteration 1",
-            "status": "Completed",
-            "created": "2019-09-16T14:58:48.613Z",
-            "lastModified": "2019-09-16T14:58:59.316Z",
-            "projectId": "2591e07c-2a07-4523-ad30-df967153b0cf",
-            "exportable": True,
-            "exportableTo": ["ONNX", "SomethingNew"],
-            "trainingType": "Regular",
-            "reservedBudgetInHours": 0,
-        }
-    )
+    body = service_bodies.iteration(uuid.UUID(int=1), uuid.UUID(int=2), exportableTo=["ONNX", "SomethingNew"])
+    iteration = Iteration.model_validate(body)
     wire = iteration.model_dump_json(by_alias=True)
     assert '"exportableTo":["ONNX","SomethingNew"]' in wire
     assert Iteration.model_validate_json(wire) == iteration
