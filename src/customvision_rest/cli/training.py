@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
-import httpx
 
 from .. import TrainingNotNeededError
 from ..models.training import Export, Iteration
@@ -21,38 +18,12 @@ def _iteration_row(iteration: Iteration) -> str:
     return f"{iteration.id}  {iteration.name}  {iteration.status}{published}"
 
 
-def _export_view(export: Export, file: Path | None) -> dict[str, object]:
+def _export_view(export: Export) -> dict[str, object]:
     # The download address is a SAS URL: whoever holds it can fetch the model, so it is never printed.
     view: dict[str, object] = {"platform": str(export.platform), "status": str(export.status)}
     if export.flavor is not None:
         view["flavor"] = str(export.flavor)
-    if file is not None:
-        view["file"] = str(file)
     return view
-
-
-def _download(url: str, file: Path, session: Session) -> int:
-    """Fetch a signed address into ``file`` atomically; the address itself never reaches an error message."""
-    file.parent.mkdir(parents=True, exist_ok=True)
-    handle, partial = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".part")
-    written = 0
-    try:
-        with os.fdopen(handle, "wb") as sink, httpx.stream("GET", url, timeout=120.0, follow_redirects=True) as answer:
-            if answer.status_code != 200:
-                raise CliError(f"the export download answered HTTP {answer.status_code}", exit_code=EXIT_SERVICE)
-            total = int(answer.headers["content-length"]) if "content-length" in answer.headers else None
-            with session.progress("downloading", total) as update:
-                for chunk in answer.iter_bytes():
-                    sink.write(chunk)
-                    written += len(chunk)
-                    update(written)
-        os.replace(partial, file)
-    except httpx.HTTPError as error:
-        raise CliError(f"the export download failed: {type(error).__name__}", exit_code=EXIT_SERVICE) from None
-    finally:
-        if os.path.exists(partial):
-            os.unlink(partial)
-    return written
 
 
 def register(root: click.Group) -> None:
@@ -156,7 +127,9 @@ def register(root: click.Group) -> None:
     @click.argument("iteration")
     @click.option("--platform", required=True, help="ONNX, TensorFlow, CoreML, DockerFile, OpenVino or VAIDK")
     @click.option("--flavor", help="a platform's variant (Linux, Windows, ONNX12, TensorFlowLite, ...)")
-    @click.option("--download", "file", type=click.Path(dir_okay=False, path_type=Path), help="save the export here")
+    @click.option(
+        "--download", "file", type=click.Path(path_type=Path), help="save the export to this file (or folder)"
+    )
     @click.option("--timeout", type=float, default=3600.0, show_default=True, help="seconds to wait for the export")
     @pass_session
     def export(
@@ -172,18 +145,22 @@ def register(root: click.Group) -> None:
         trainer = session.trainer()
         project_id = session.project_id(trainer, project)
         chosen = session.iteration(trainer, project_id, iteration)
-        done = trainer.export_and_wait(project_id, str(chosen.id), platform, flavor=flavor, timeout=timeout)
-        size = None
-        if file is not None:
-            if not done.download_uri:
-                raise CliError("the export is done but the service gave no download address", exit_code=EXIT_SERVICE)
-            size = _download(done.download_uri, file, session)
-        view = _export_view(done, file)
-        if size is not None:
-            view["bytes"] = size
-        session.emit(
-            view,
-            lambda: (
-                f"export {view['platform']}: {view['status']}" + (f", saved {size} bytes to {file}" if file else "")
-            ),
-        )
+        if file is None:
+            done = trainer.export_and_wait(project_id, str(chosen.id), platform, flavor=flavor, timeout=timeout)
+            ready = _export_view(done)
+            session.emit(ready, lambda: f"export {ready['platform']}: {ready['status']}")
+            return
+        # The library fetches the signed address without the resource's credentials and writes the file
+        # whole or not at all; the address itself is never printed.
+        if not file.is_dir():
+            file.parent.mkdir(parents=True, exist_ok=True)
+        saved = trainer.export_and_download(project_id, str(chosen.id), platform, file, flavor=flavor, timeout=timeout)
+        view: dict[str, object] = {
+            "platform": platform,
+            "status": "Done",
+            "file": str(saved),
+            "bytes": saved.stat().st_size,
+        }
+        if flavor is not None:
+            view["flavor"] = flavor
+        session.emit(view, lambda: f"export {platform}: saved {view['bytes']} bytes to {saved}")
