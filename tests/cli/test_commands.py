@@ -296,3 +296,16 @@ def test_export_downloads_the_model_without_printing_its_address(run: Run, tmp_p
     assert result["bytes"] == model.stat().st_size > 0
     assert "artifacts" not in out + err, "the signed download address is never printed"
     assert list(model.parent.iterdir()) == [model], "no partial file is left behind"
+
+
+def test_progress_shows_on_a_terminal_only(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project_id = run.json("projects", "create", "progress")["id"]
+    photos = _fruit_folder(tmp_path / "photos", 2)
+    code, _, quiet = run("upload", project_id, str(photos))
+    assert code == 0
+    assert "uploading" not in quiet, "no progress bar in a pipe or a CI log"
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    code, _, shown = run("upload", project_id, str(photos))
+    assert code == 0
+    assert "uploading" in shown
+    assert "100%" in shown
