@@ -89,7 +89,7 @@ class _Graph:
 # --- numpy's and Pillow's exact behaviour, tabulated at build time ------------------------------------------------
 
 
-def _histogram_bins(bins: int) -> np.ndarray:
+def _histogram_bins(bins: int) -> np.ndarray[Any, Any]:
     """The bin numpy's histogram over (0, 1) gives each value k / 255 (k = 0..255), as the learner computes it."""
     values = np.arange(256, dtype=np.float64) / 255.0
     table = np.empty(256, dtype=np.int64)
@@ -98,7 +98,7 @@ def _histogram_bins(bins: int) -> np.ndarray:
     return table
 
 
-def _pillow_bilinear(in_size: int, out_size: int) -> np.ndarray:
+def _pillow_bilinear(in_size: int, out_size: int) -> np.ndarray[Any, Any]:
     """Pillow's fixed-point bilinear resampling weights as an (out, in) matrix of integers."""
     scale = in_size / out_size
     filter_scale = max(scale, 1.0)
@@ -227,7 +227,7 @@ def _gradient(g: _Graph, gray: str, axis: int, side: int) -> str:
     return str(g.op("Concat", first, inside, last, axis=axis))
 
 
-def _taps(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _taps(matrix: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """A banded resampling matrix as, per output, the input indices it reads and their weights (zero-padded)."""
     spans = [np.flatnonzero(row) for row in matrix]
     width = max(len(span) for span in spans)
@@ -345,7 +345,7 @@ def _pillow_resizes_columns_first(width: int, height: int) -> bool:
     across = _pillow_bilinear(width, CLASSIFIER_SIDE)
     down = _pillow_bilinear(height, CLASSIFIER_SIDE)
 
-    def rounded(value: np.ndarray) -> np.ndarray:
+    def rounded(value: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
         return np.clip(np.floor((value + (1 << (_PRECISION_BITS - 1))) / (1 << _PRECISION_BITS)), 0, 255)
 
     pixels = probe.astype(np.float64)
