@@ -15,7 +15,7 @@ from uuid import UUID
 
 from .._exceptions import ClientValidationError, ConfigurationError
 from ..models.prediction import BoundingBox, ImagePrediction, Prediction
-from ..operations._common import MB, ImageInput, read_image
+from ..operations import MB, ImageInput, read_image
 
 __all__ = ["YOLO_ANCHORS", "AsyncLocalPredictor", "LocalPredictor", "ModelLayout"]
 
