@@ -258,8 +258,10 @@ class LocalPredictor:
         pixels = pixels.transpose(2, 0, 1)[None] * (layout.pixel_scale / 255.0)
         return self._np.ascontiguousarray(pixels, dtype=self._np.float16 if layout.float16 else self._np.float32)
 
-    def _prediction(self, probability: float, index: int, box: BoundingBox | None = None) -> Prediction:
-        name = self.labels[index] if 0 <= index < len(self.labels) else str(index)
+    def _prediction(self, probability: float, label: int | str, box: BoundingBox | None = None) -> Prediction:
+        """A prediction for an output index (named by ``labels.txt``) or for a tag name the model gave."""
+        in_range = isinstance(label, int) and 0 <= label < len(self.labels)
+        name = self.labels[label] if isinstance(label, int) and in_range else str(label)
         return Prediction(probability=probability, tag_id=self._tag_ids.get(name), tag_name=name, bounding_box=box)
 
     def _answer(self, predictions: list[Prediction]) -> ImagePrediction:
@@ -274,19 +276,7 @@ class LocalPredictor:
             scores = loss[0] if isinstance(loss, list) else loss
             if not isinstance(scores, Mapping):
                 raise ConfigurationError(f"the loss output is not a map of tag name to probability: {type(scores)}")
-            index = {name: i for i, name in enumerate(self.labels)}
-            return self._answer(
-                [
-                    Prediction(
-                        probability=float(p),
-                        tag_id=self._tag_ids.get(str(name)),
-                        tag_name=str(name),
-                    )
-                    if str(name) not in index
-                    else self._prediction(float(p), index[str(name)])
-                    for name, p in scores.items()
-                ]
-            )
+            return self._answer([self._prediction(float(p), str(name)) for name, p in scores.items()])
         probabilities = self._np.asarray(outputs[0], dtype=self._np.float64).reshape(-1)
         return self._answer([self._prediction(float(p), i) for i, p in enumerate(probabilities)])
 
