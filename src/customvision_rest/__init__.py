@@ -17,6 +17,7 @@ from ._exceptions import (
     CustomVisionError,
     InternalServerError,
     InvalidResourceIdError,
+    NoPredictionsError,
     NotFoundError,
     OperationFailedError,
     PermissionDeniedError,
@@ -31,6 +32,7 @@ from ._version import __version__
 from .clients.prediction import AsyncPredictionClient, PredictionClient
 from .clients.training import AsyncTrainingClient, TrainingClient
 from .core.credentials import COGNITIVE_SERVICES_SCOPE, KeyCredential
+from .core.ratelimit import RateLimits
 from .core.resources import AzureResourceId, Resource, ResourceKind, Role
 from .core.retry import RetryPolicy
 from .workflows.bulk import ImageOutcome, ImageToUpload, UploadIncompleteError, UploadReport, UploadUpdate
@@ -59,6 +61,7 @@ __all__ = [
     "InternalServerError",
     "InvalidResourceIdError",
     "KeyCredential",
+    "NoPredictionsError",
     "NotFoundError",
     "OperationFailedError",
     "PermissionDeniedError",
@@ -67,6 +70,7 @@ __all__ = [
     "PollingTimeoutError",
     "PredictionClient",
     "RateLimitError",
+    "RateLimits",
     "Resource",
     "ResourceKind",
     "ResponseValidationError",

@@ -8,11 +8,12 @@ Each ``begin_*`` method returns a poller (``status()``, ``done()``, ``wait()``, 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
@@ -25,7 +26,10 @@ from .polling import DEFAULT_TIMEOUT, PollPlan, PollSchedule, Progress, State, c
 
 __all__ = ["TrainingWorkflows", "stream_to_file"]
 
-if TYPE_CHECKING:
+# At run time too, so that inspect.signature and help() resolve the annotations of the client methods.
+if sys.version_info >= (3, 11):
+    from typing import Unpack
+else:
     from typing_extensions import Unpack
 
 T = TypeVar("T")
