@@ -46,6 +46,9 @@ def image(number: int) -> dict[str, Any]:
 def mock_project(mock: respx.MockRouter, count: int) -> respx.Route:
     mock.get(ROOT).mock(return_value=httpx.Response(200, json=project(PROJECT, "fruit")))
     mock.get(f"{ROOT}/tags").mock(return_value=httpx.Response(200, json=[tag(uuid.UUID(int=7), "apple")]))
+    general = {"id": "ee85a74c-405e-4adc-bb47-ffa8ca0c9f31", "name": "General", "type": "Classification",
+               "exportable": False, "enabled": True}  # fmt: skip
+    mock.get(url__regex=r"/training/domains/").mock(return_value=httpx.Response(200, json=general))
 
     def page(request: httpx.Request) -> httpx.Response:
         skip, take = int(request.url.params["skip"]), int(request.url.params["take"])
