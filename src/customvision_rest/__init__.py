@@ -34,7 +34,7 @@ from .core.credentials import COGNITIVE_SERVICES_SCOPE, KeyCredential
 from .core.ratelimit import RateLimits
 from .core.resources import AzureResourceId, Resource, ResourceKind, Role
 from .core.retry import RetryPolicy
-from .workflows.bulk import ImageToUpload, UploadReport
+from .workflows.bulk import ImageOutcome, ImageToUpload, UploadIncompleteError, UploadReport, UploadUpdate
 from .workflows.dataset import DatasetDownload
 from .workflows.polling import AsyncPoller, Poller, PollSchedule
 
@@ -54,6 +54,7 @@ __all__ = [
     "ConflictError",
     "DatasetDownload",
     "CustomVisionError",
+    "ImageOutcome",
     "ImageToUpload",
     "InternalServerError",
     "InvalidResourceIdError",
@@ -76,6 +77,8 @@ __all__ = [
     "TrainingFailedError",
     "TrainingNotNeededError",
     "UnsupportedMediaTypeError",
+    "UploadIncompleteError",
     "UploadReport",
+    "UploadUpdate",
     "__version__",
 ]

@@ -360,7 +360,9 @@ async def test_fifty_concurrent_predictions_on_the_free_tier_all_succeed(
     async def record(response: httpx.Response) -> None:
         statuses.append(response.status_code)
 
-    http = httpx.AsyncClient(transport=setup.emulator.transport(), event_hooks={"response": [record]})
+    # The emulator answers on the event loop's thread (not a worker thread), so the virtual clocks hold.
+    transport = httpx.MockTransport(setup.emulator.handle)
+    http = httpx.AsyncClient(transport=transport, event_hooks={"response": [record]})
     results: list[str] = []
     async with AsyncPredictionClient(setup.prediction, http_client=http, **options) as predictor:
 

@@ -23,6 +23,7 @@ __all__ = ["ClientRawResponse", "CompatClient", "IdLike", "Stream"]
 
 T = TypeVar("T")
 N = TypeVar("N", TrainingClient, PredictionClient)
+C = TypeVar("C", bound="CompatClient[Any]")
 
 IdLike = str | UUID
 """An id as old code holds it: the text of a UUID, or a ``UUID`` (what the results carry now)."""
@@ -135,7 +136,7 @@ class CompatClient(Generic[N]):
         self._native.close()
         self._http.close()
 
-    def __enter__(self: Any) -> Any:
+    def __enter__(self: C) -> C:
         return self
 
     def __exit__(self, *exc_info: object) -> None:

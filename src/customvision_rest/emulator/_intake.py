@@ -7,7 +7,7 @@ from typing import Any
 
 from ._context import is_detection
 from ._errors import bad_request
-from ._images import ImageRejectedError, inspect_image
+from ._images import ImageRejectedError, content_hash, inspect_image
 from ._lookups import QUOTAS, Lookups
 from ._state import Project, Region, StoredImage, new_id, utc_now
 
@@ -25,16 +25,19 @@ class ImageIntake(Lookups):
         max_bytes: int,
     ) -> tuple[str, StoredImage | None]:
         """Store one uploaded image and return its ImageCreateResult status and image (lock held)."""
+        state = self.store.state
+        if len(data) <= max_bytes:
+            # Same bytes, same image: answered before decoding, as the bytes were accepted the first time.
+            duplicate = state.image_with_content(project.id, content_hash(data))
+            if duplicate is not None:
+                return "OKDuplicate", duplicate
         try:
             info = inspect_image(data, max_bytes)
         except ImageRejectedError as rejected:
             return ("ErrorImageSize" if rejected.too_large else "ErrorImageFormat"), None
-        duplicate = next((i for i in self.project_images(project) if i.content_hash == info.content_hash), None)
-        if duplicate is not None:
-            return "OKDuplicate", duplicate
         resource = self.resources.get(project.resource)
         tier = resource.tier if resource else "S0"
-        if len(self.project_images(project)) >= QUOTAS[tier]["images"]:
+        if state.image_count(project.id) >= QUOTAS[tier]["images"]:
             return "ErrorLimitExceed", None
         tags = [self.tag(project, tag_id) for tag_id in tag_ids]
         if len({tag.type for tag in tags} & {"Negative"}) and len(tags) > 1:
@@ -54,7 +57,9 @@ class ImageIntake(Lookups):
             image.regions.append(self.make_region(project, region, created))
         if not is_detection(project):
             image.tags = {tag.id: created for tag in tags}
-        self.store.state.images[image.id] = image
+        state.add_image(image)
+        if project.thumbnail_hash is None:
+            project.thumbnail_hash = image.content_hash
         return "OK", image
 
     def make_region(self, project: Project, region: Mapping[str, Any], created: str) -> Region:

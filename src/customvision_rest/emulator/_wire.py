@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._context import is_detection
-from ._domains import DOMAINS_BY_ID, EXPORT_PLATFORMS
+from ._domains import DEFAULT_AUGMENTATION_METHODS, DOMAINS_BY_ID
 from ._lookups import Lookups
 from ._state import Iteration, Project, Region, StoredImage, Tag
 
@@ -13,17 +13,19 @@ from ._state import Iteration, Project, Region, StoredImage, Tag
 class WireFormat(Lookups):
     """Serialisers of projects, tags, images, regions and iterations (call with the store lock held)."""
 
-    def project_json(self, project: Project) -> dict[str, Any]:
-        """The wire form of a Project."""
+    def project_json(self, project: Project, base_url: str) -> dict[str, Any]:
+        """The wire form of a Project; every project reports its augmentation settings, as the service does."""
         settings: dict[str, Any] = {
             "domainId": project.domain_id,
             "classificationType": None if is_detection(project) else project.classification_type,
             "targetExportPlatforms": project.target_export_platforms,
             "useNegativeSet": True,
             "detectionParameters": None,
+            "imageProcessingSettings": {
+                "augmentationMethods": dict(project.augmentation_methods or DEFAULT_AUGMENTATION_METHODS)
+            },
         }
-        if project.augmentation_methods is not None:
-            settings["imageProcessingSettings"] = {"augmentationMethods": project.augmentation_methods}
+        thumbnail = project.thumbnail_hash
         return {
             "id": project.id,
             "name": project.name,
@@ -31,7 +33,7 @@ class WireFormat(Lookups):
             "settings": settings,
             "created": project.created,
             "lastModified": project.last_modified,
-            "thumbnailUri": None,
+            "thumbnailUri": self.blob_uri(base_url, thumbnail, "thumbnail") if thumbnail else None,
             "drModeEnabled": False,
             "status": project.status,
         }
@@ -82,35 +84,32 @@ class WireFormat(Lookups):
         }
 
     def iteration_json(self, iteration: Iteration) -> dict[str, Any]:
-        """The wire form of an Iteration; like the service, training details appear only once known."""
-        completed = iteration.status == "Completed"
+        """The wire form of an Iteration.
+
+        Like the service, the domain, classification type and export platforms are null while the training job
+        is queued and filled in once it has started; `trainedAt` is null until training completed.
+        """
+        started = iteration.training_started or iteration.status != "Training"
         domain = DOMAINS_BY_ID.get(iteration.domain_id)
+        completed = iteration.status == "Completed"
         exportable = completed and domain is not None and domain.exportable
-        body: dict[str, Any] = {
+        return {
             "id": iteration.id,
             "name": iteration.name,
             "status": iteration.status,
             "created": iteration.created,
             "lastModified": iteration.last_modified,
+            "trainedAt": iteration.trained_at,
+            "projectId": iteration.project_id,
+            "exportable": exportable,
+            "exportableTo": (list(domain.exportable_platforms) if exportable and domain else []) if started else None,
+            "domainId": iteration.domain_id if started else None,
+            "classificationType": (iteration.classification_type or None) if started else None,
+            "trainingType": iteration.training_type,
+            "reservedBudgetInHours": iteration.reserved_budget_in_hours,
+            "trainingTimeInMinutes": iteration.training_time_in_minutes,
+            "publishName": iteration.publish_name,
+            "originalPublishResourceId": iteration.publish_resource_id,
+            "customBaseModelInfo": None,
+            "trainingErrorDetails": iteration.training_error_details,
         }
-        if iteration.trained_at is not None:
-            body["trainedAt"] = iteration.trained_at
-        body.update(
-            {
-                "projectId": iteration.project_id,
-                "exportable": exportable,
-                "exportableTo": (list(EXPORT_PLATFORMS) if exportable else []) if completed else None,
-                "domainId": iteration.domain_id if completed else None,
-                "classificationType": (
-                    iteration.classification_type if completed and iteration.classification_type else None
-                ),
-                "trainingType": iteration.training_type,
-                "reservedBudgetInHours": iteration.reserved_budget_in_hours,
-                "trainingTimeInMinutes": iteration.training_time_in_minutes,
-                "publishName": iteration.publish_name,
-                "originalPublishResourceId": iteration.publish_resource_id,
-            }
-        )
-        return body
-
-    # --- image intake -----------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from .._exceptions import ClientValidationError, describe_problem
 from ..core.operation import Operation
 
 __all__ = [
+    "IMAGE_FORMATS",
     "Id",
     "ImageInput",
     "check_image_collection",
@@ -26,6 +27,7 @@ __all__ = [
     "csv",
     "download",
     "flag",
+    "parse_bytes",
     "parse_json",
     "parse_list",
     "parse_model",
@@ -33,6 +35,7 @@ __all__ = [
     "path_segment",
     "read_image",
     "shown",
+    "sniff_image",
     "to_id",
     "to_ids",
     "to_name",
@@ -262,7 +265,26 @@ def _check_size(size: int, max_bytes: int, what: str) -> None:
         )
 
 
-def _parse_content(response: httpx.Response) -> bytes:
+IMAGE_FORMATS = (
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"GIF87a", "image/gif", ".gif"),
+    (b"GIF89a", "image/gif", ".gif"),
+    (b"BM", "image/bmp", ".bmp"),
+)
+"""The formats the service accepts, by their first bytes: (magic, content type, file extension)."""
+
+
+def sniff_image(data: bytes) -> tuple[str, str] | None:
+    """The content type and extension (``".jpg"``...) of an image from its first bytes, or ``None``."""
+    for magic, content_type, extension in IMAGE_FORMATS:
+        if data.startswith(magic):
+            return content_type, extension
+    return None
+
+
+def parse_bytes(response: httpx.Response) -> bytes:
+    """A parser giving the raw body (images, artifacts)."""
     return response.content
 
 
@@ -279,7 +301,7 @@ def download(url: str, what: str = "file") -> Operation[bytes]:
         path="",
         absolute_url=url,
         authenticated=False,
-        parse=_parse_content,
+        parse=parse_bytes,
     )
 
 

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, TypedDict, TypeVar, cast
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from .._exceptions import ClientValidationError, ConfigurationError, OperationFailedError, describe_problem
 from ..core.operation import NO_BODY, Multipart, Operation, operation
 from ..core.resources import AzureResourceId, Resource, Role
-from ..models._base import CustomVisionModel
+from ..models import CustomVisionModel
 from ..models.prediction import ImagePrediction, ImageUrl, TagType
 from ..models.training import (
     Classifier,
@@ -69,11 +69,13 @@ from ._common import (
     check_regions,
     csv,
     flag,
+    parse_bytes,
     parse_json,
     parse_list,
     parse_model,
     parse_nothing,
     read_image,
+    sniff_image,
     to_id,
     to_ids,
     to_name,
@@ -97,6 +99,9 @@ __all__ = [
     "MAX_TRAINING_IMAGE_BYTES",
     "TRAINING_API_VERSIONS",
     "TrainingOperations",
+    "TrainingOptions",
+    "check_metadata",
+    "coerce_model",
 ]
 
 # ------------------------------------------------------------------------------------------------ LIMITS
@@ -169,10 +174,6 @@ def _parse_published(response: httpx.Response) -> bool:
     return True
 
 
-def _parse_bytes(response: httpx.Response) -> bytes:
-    return response.content
-
-
 def _params(values: Mapping[str, str | None]) -> dict[str, str]:
     """Query parameters without the optional ones left out (``None``)."""
     return {name: value for name, value in values.items() if value is not None}
@@ -227,7 +228,7 @@ def _count(items: Sequence[Any], limit: int, what: str, *, minimum: int = 1) -> 
         )
 
 
-def _coerce(model: type[M], value: M | Mapping[str, Any], what: str) -> M:
+def coerce_model(model: type[M], value: M | Mapping[str, Any], what: str) -> M:
     """Accept a model instance, or a mapping of its fields (camelCase or snake_case)."""
     if isinstance(value, model):
         return value
@@ -246,7 +247,7 @@ def _coerce(model: type[M], value: M | Mapping[str, Any], what: str) -> M:
     )
 
 
-def _check_metadata(metadata: Mapping[str, str] | None, what: str = "metadata") -> None:
+def check_metadata(metadata: Mapping[str, str] | None, what: str = "metadata") -> None:
     """At most 50 string pairs, keys up to 256 characters, values up to 512."""
     if metadata is None:
         return
@@ -301,16 +302,7 @@ def _check_upload_batch(batch: ImageFileCreateBatch | ImageUrlCreateBatch | Imag
     for position, entry in enumerate(images):
         _check_batch_tags(getattr(entry, "tag_ids", None), f"batch.images[{position}].tag_ids")
         check_regions(getattr(entry, "regions", None) or (), f"batch.images[{position}].regions")
-    _check_metadata(batch.metadata, "batch.metadata")
-
-
-_MAGIC = (
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-    (b"GIF87a", "image/gif", ".gif"),
-    (b"GIF89a", "image/gif", ".gif"),
-    (b"BM", "image/bmp", ".bmp"),
-)
+    check_metadata(batch.metadata, "batch.metadata")
 
 
 def _image_part(
@@ -318,11 +310,7 @@ def _image_part(
 ) -> tuple[str, tuple[str, bytes, str]]:
     """One ``imageData`` part of a multipart upload: file name, bytes (checked for size) and content type."""
     data = read_image(image, max_bytes=max_bytes, what=what)
-    content_type, extension = "application/octet-stream", ""
-    for magic, kind, suffix in _MAGIC:
-        if data.startswith(magic):
-            content_type, extension = kind, suffix
-            break
+    content_type, extension = sniff_image(data) or ("application/octet-stream", "")
     name: object = image if isinstance(image, (str, os.PathLike)) else getattr(image, "name", None)
     filename = Path(os.fspath(name)).name if isinstance(name, (str, os.PathLike)) and name else ""
     return "imageData", (filename or f"image{position}{extension}", data, content_type)
@@ -352,6 +340,18 @@ def _prediction_resource_id(prediction_resource: Resource | AzureResourceId | st
     if isinstance(prediction_resource, AzureResourceId):
         return str(prediction_resource)
     return str(AzureResourceId.parse(prediction_resource))
+
+
+class TrainingOptions(TypedDict, total=False):
+    """The options of :meth:`TrainingOperations.train_project`, which ``begin_train_project`` and
+    ``train_and_wait`` pass through unchanged (a test keeps the two lists identical)."""
+
+    training_type: TrainingType | str | None
+    reserved_budget_in_hours: int | None
+    force_train: bool | None
+    notification_email_address: str | None
+    selected_tags: Iterable[Id] | None
+    training_parameters: TrainingParameters | Mapping[str, Any] | None
 
 
 # ------------------------------------------------------------------------------------------- operations
@@ -473,7 +473,7 @@ class TrainingOperations:
     @operation
     def update_project(self, project_id: Id, updated_project: Project | Mapping[str, Any]) -> Operation[Project]:
         """Replace a project's name, description and settings; send the whole project (``name`` is required)."""
-        body = _coerce(Project, updated_project, "updated_project")
+        body = coerce_model(Project, updated_project, "updated_project")
         return Operation(
             name="UpdateProject",
             method="PATCH",
@@ -497,7 +497,7 @@ class TrainingOperations:
             method="GET",
             path=self._project_path(project_id, "artifacts"),
             params={"path": path},
-            parse=_parse_bytes,
+            parse=parse_bytes,
         )
 
     @operation
@@ -745,7 +745,7 @@ class TrainingOperations:
         Limits: 64 images and 20 tags per batch, 6 MB per image, metadata as in :meth:`update_image_metadata`.
         A 207 answer is returned as the summary, never raised: check its ``failed``.
         """
-        body = _coerce(ImageFileCreateBatch, batch, "batch")
+        body = coerce_model(ImageFileCreateBatch, batch, "batch")
         _check_upload_batch(body)
         for position, entry in enumerate(body.images):
             size = len(entry.contents)
@@ -766,7 +766,7 @@ class TrainingOperations:
 
         A 207 answer is returned as the summary, never raised: check its ``failed``.
         """
-        body = _coerce(ImageUrlCreateBatch, batch, "batch")
+        body = coerce_model(ImageUrlCreateBatch, batch, "batch")
         _check_upload_batch(body)
         return self._json_upload("CreateImagesFromUrls", project_id, "urls", body)
 
@@ -778,7 +778,7 @@ class TrainingOperations:
 
         A 207 answer is returned as the summary, never raised: check its ``failed``.
         """
-        body = _coerce(ImageIdCreateBatch, batch, "batch")
+        body = coerce_model(ImageIdCreateBatch, batch, "batch")
         _check_upload_batch(body)
         return self._json_upload("CreateImagesFromPredictions", project_id, "predictions", body)
 
@@ -831,7 +831,7 @@ class TrainingOperations:
         changes nothing, so the call is retried safely. A 207 answer is returned as the summary, not raised.
         """
         ids = to_ids(image_ids, "image_ids", limit=MAX_IMAGE_IDS_PER_REQUEST)
-        _check_metadata(metadata)
+        check_metadata(metadata)
         return Operation(
             name="UpdateImageMetadata",
             method="POST",
@@ -878,7 +878,7 @@ class TrainingOperations:
                     value=type(regions).__name__,
                 )
             body = ImageRegionCreateBatch(
-                regions=[_coerce(ImageRegionCreateEntry, r, f"regions[{i}]") for i, r in enumerate(regions)]
+                regions=[coerce_model(ImageRegionCreateEntry, r, f"regions[{i}]") for i, r in enumerate(regions)]
             )
         _count(body.regions, MAX_REGIONS_PER_REQUEST, "regions")
         check_regions(body.regions, "regions")
@@ -919,7 +919,7 @@ class TrainingOperations:
         if isinstance(tags, ImageTagCreateBatch):
             body = tags
         else:
-            body = ImageTagCreateBatch(tags=[_coerce(ImageTagCreateEntry, t, "tags[]") for t in tags])
+            body = ImageTagCreateBatch(tags=[coerce_model(ImageTagCreateEntry, t, "tags[]") for t in tags])
         _count(body.tags, MAX_IMAGE_TAG_ENTRIES, "image tags")
         return Operation(
             name="CreateImageTags",
@@ -955,7 +955,7 @@ class TrainingOperations:
         query: SuggestedTagAndRegionQueryToken | Mapping[str, Any],
     ) -> Operation[SuggestedTagAndRegionQuery]:
         """List untagged images whose suggested tags match a filter; page on with the returned ``token``."""
-        body = _coerce(SuggestedTagAndRegionQueryToken, query, "query")
+        body = coerce_model(SuggestedTagAndRegionQueryToken, query, "query")
         return Operation(
             name="QuerySuggestedImages",
             method="POST",
@@ -1051,7 +1051,7 @@ class TrainingOperations:
             iteration_id: the iteration.
             name: the new name, or a whole ``Iteration`` (as the specification's body).
         """
-        body = Iteration(name=name) if isinstance(name, str) else _coerce(Iteration, name, "name")
+        body = Iteration(name=name) if isinstance(name, str) else coerce_model(Iteration, name, "name")
         return Operation(
             name="UpdateIteration",
             method="PATCH",
@@ -1108,7 +1108,7 @@ class TrainingOperations:
             tags = [uuid.UUID(t) for t in to_ids(selected_tags, "selected_tags")]
             body = TrainingParameters(selected_tags=tags).to_wire()
         elif training_parameters is not None:
-            body = _coerce(TrainingParameters, training_parameters, "training_parameters").to_wire()
+            body = coerce_model(TrainingParameters, training_parameters, "training_parameters").to_wire()
         return Operation(
             name="TrainProject",
             method="POST",
@@ -1299,7 +1299,7 @@ class TrainingOperations:
         self, project_id: Id, query: PredictionQueryToken | Mapping[str, Any]
     ) -> Operation[PredictionQueryResult]:
         """List stored predictions matching a query (at most 2 tags combined); page on with the returned token."""
-        body = _coerce(PredictionQueryToken, query, "query")
+        body = coerce_model(PredictionQueryToken, query, "query")
         return Operation(
             name="QueryPredictions",
             method="POST",
@@ -1430,7 +1430,7 @@ class TrainingOperations:
     @operation
     def update_tag(self, project_id: Id, tag_id: Id, updated_tag: Tag | Mapping[str, Any]) -> Operation[Tag]:
         """Change a tag's name, description or type; send the whole tag (``name`` is required)."""
-        body = _coerce(Tag, updated_tag, "updated_tag")
+        body = coerce_model(Tag, updated_tag, "updated_tag")
         return Operation(
             name="UpdateTag",
             method="PATCH",

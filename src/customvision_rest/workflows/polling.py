@@ -12,7 +12,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
-from .._exceptions import CustomVisionError, PollingTimeoutError
+from .._exceptions import ClientValidationError, CustomVisionError, PollingTimeoutError
 from ..core.operation import AsyncRunner, ClientMethod, Operation, Sleep, SyncRunner, Workflow, call, now, type_argument
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "PollerMethod",
     "Progress",
     "State",
+    "check_wait",
     "poller",
     "wait_for",
 ]
@@ -78,6 +79,24 @@ class PollPlan(Generic[T]):
     initial: T | None = None
 
 
+def check_wait(timeout: float | None, schedule: PollSchedule | None, progress: Progress | None) -> None:
+    """Refuse waiting arguments that cannot work, before any request is sent (``ClientValidationError``)."""
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout >= 0):
+        raise ClientValidationError(
+            f"timeout must be None or a number of seconds 0 or more, got {timeout!r}",
+            limit="timeout >= 0",
+            value=timeout,
+        )
+    if schedule is not None and not isinstance(schedule, PollSchedule):
+        raise ClientValidationError(
+            f"schedule must be a PollSchedule, got {type(schedule).__name__}", limit="type", value=schedule
+        )
+    if progress is not None and not callable(progress):
+        raise ClientValidationError(
+            f"progress must be callable, got {type(progress).__name__}", limit="type", value=progress
+        )
+
+
 def wait_for(
     plan: PollPlan[T],
     *,
@@ -91,8 +110,7 @@ def wait_for(
         PollingTimeoutError: the deadline passed; the work goes on at the service.
         CustomVisionError: ``plan.failure(state)`` for a failed state.
     """
-    if timeout is not None and timeout < 0:
-        raise ValueError(f"timeout must be None or at least 0, got {timeout}")
+    check_wait(timeout, schedule, progress)
     schedule = schedule or PollSchedule()
     deadline = None if timeout is None else (yield from now()) + timeout
     interval = schedule.initial

@@ -8,6 +8,7 @@ before. The enums keep their old member names; see :mod:`customvision_rest.compa
 
 from ...models import (
     BoundingBox,
+    CustomBaseModelInfo,
     CustomVisionError,
     Domain,
     Export,
@@ -38,6 +39,7 @@ from ...models import (
     ImageUrlCreateEntry,
     Iteration,
     IterationPerformance,
+    ModelInformation,
     Prediction,
     PredictionQueryResult,
     PredictionQueryTag,
@@ -61,7 +63,6 @@ from .._errors import CustomVisionErrorException
 from .._models import (
     Classifier,
     CreateProjectOptions,
-    CustomBaseModelInfo,
     CustomVisionErrorCodes,
     DomainType,
     ExportFlavor,
@@ -69,7 +70,6 @@ from .._models import (
     ExportStatus,
     ImageCreateStatus,
     ImageMetadataUpdateStatus,
-    ModelInformation,
     OrderBy,
     ProjectStatus,
     SortBy,
