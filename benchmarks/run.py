@@ -714,7 +714,7 @@ def main() -> None:
                     notes[f"{scenario}, {group}, sync"] = profile_note(lambda ours=ours: ours.run(1))
     loop.close()
     print("parsing...", flush=True)
-    parses = parse_rows(rounds, 20 if options.quick else 60)
+    parses = parse_rows(rounds, 8 if options.quick else 20)
     print("upload memory...", flush=True)
     memory = {count: upload_memory(count) for count in ((1_000,) if options.quick else (1_000, 10_000))}
     largest = max(memory)

@@ -17,6 +17,7 @@ from ._exceptions import (
     CustomVisionError,
     InternalServerError,
     InvalidResourceIdError,
+    NoPredictionsError,
     NotFoundError,
     OperationFailedError,
     PermissionDeniedError,
@@ -35,7 +36,7 @@ from .core.ratelimit import RateLimits
 from .core.resources import AzureResourceId, Resource, ResourceKind, Role
 from .core.retry import RetryPolicy
 from .workflows.bulk import ImageOutcome, ImageToUpload, UploadIncompleteError, UploadReport, UploadUpdate
-from .workflows.dataset import DatasetDownload
+from .workflows.dataset import DatasetDownload, DatasetUpload
 from .workflows.polling import AsyncPoller, Poller, PollSchedule
 
 __all__ = [
@@ -53,12 +54,14 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "DatasetDownload",
+    "DatasetUpload",
     "CustomVisionError",
     "ImageOutcome",
     "ImageToUpload",
     "InternalServerError",
     "InvalidResourceIdError",
     "KeyCredential",
+    "NoPredictionsError",
     "NotFoundError",
     "OperationFailedError",
     "PermissionDeniedError",

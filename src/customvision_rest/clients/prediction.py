@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from ..core.resources import Role
 from ..operations.prediction import PREDICTION_API_VERSIONS, PredictionOperations
+from ..workflows.prediction import PredictionWorkflows
 from ._base import AsyncClientBase, SyncClientBase
 
 __all__ = ["AsyncPredictionClient", "PredictionClient"]
 
 
-class PredictionClient(SyncClientBase, PredictionOperations):
+class PredictionClient(SyncClientBase, PredictionOperations, PredictionWorkflows):
     """Blocking client of the Custom Vision Prediction API.
 
     Args:
@@ -36,7 +37,7 @@ class PredictionClient(SyncClientBase, PredictionOperations):
     _api_versions = PREDICTION_API_VERSIONS
 
 
-class AsyncPredictionClient(AsyncClientBase, PredictionOperations):
+class AsyncPredictionClient(AsyncClientBase, PredictionOperations, PredictionWorkflows):
     """Asynchronous client of the Custom Vision Prediction API, for asyncio or trio; arguments as
     :class:`PredictionClient`, with ``http_client`` an ``httpx.AsyncClient`` and ``sleep`` a coroutine function.
 

@@ -6,6 +6,7 @@ from ..core.resources import Role
 from ..operations.training import TRAINING_API_VERSIONS, TrainingOperations
 from ..workflows.bulk import BulkWorkflows
 from ..workflows.dataset import DatasetWorkflows
+from ..workflows.export import ExportWorkflows
 from ..workflows.paging import PagingWorkflows
 from ..workflows.training import TrainingWorkflows
 from ._base import AsyncClientBase, SyncClientBase
@@ -14,7 +15,13 @@ __all__ = ["AsyncTrainingClient", "TrainingClient"]
 
 
 class TrainingClient(
-    SyncClientBase, TrainingOperations, TrainingWorkflows, BulkWorkflows, DatasetWorkflows, PagingWorkflows
+    SyncClientBase,
+    TrainingOperations,
+    TrainingWorkflows,
+    BulkWorkflows,
+    DatasetWorkflows,
+    PagingWorkflows,
+    ExportWorkflows,
 ):
     """Blocking client of the Custom Vision Training API.
 
@@ -45,7 +52,13 @@ class TrainingClient(
 
 
 class AsyncTrainingClient(
-    AsyncClientBase, TrainingOperations, TrainingWorkflows, BulkWorkflows, DatasetWorkflows, PagingWorkflows
+    AsyncClientBase,
+    TrainingOperations,
+    TrainingWorkflows,
+    BulkWorkflows,
+    DatasetWorkflows,
+    PagingWorkflows,
+    ExportWorkflows,
 ):
     """Asynchronous client of the Custom Vision Training API, for asyncio or trio; arguments as
     :class:`TrainingClient`, with ``http_client`` an ``httpx.AsyncClient`` and ``sleep`` a coroutine function.

@@ -88,7 +88,7 @@ P = ParamSpec("P")
 DEFAULT_MAX_BATCH_BYTES = 48 * MB
 """Default ceiling on the JSON body of one upload batch, comfortably below the ~55 MB at which uploads fail."""
 
-DEFAULT_UPLOAD_CONCURRENCY = 4
+DEFAULT_UPLOAD_CONCURRENCY = 8
 """Upload batches in flight at once on the async client (the sync client sends one after the other)."""
 
 UploadProgress = Callable[[int, "int | None"], None]
@@ -759,7 +759,7 @@ class BulkWorkflows:
             max_batch_bytes: ceiling on the JSON body of one batch, in bytes.
             progress: called after each batch as ``progress(sent, total)``; ``total`` is ``None`` when
                 ``images`` has no length.
-            concurrency: batches in flight at once; by default 4 on the async client and 1 (one after the
+            concurrency: batches in flight at once; by default 8 on the async client and 1 (one after the
                 other) on the sync client, where a larger number uses that many threads.
 
         Raises:
