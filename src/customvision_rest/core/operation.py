@@ -287,7 +287,11 @@ class ClientMethod:
         if key not in cache:
             signature = inspect.signature(self._build)
             hints = _type_hints(self._build)
-            parameters = [p.replace(annotation=hints.get(p.name, p.annotation)) for p in signature.parameters.values()]
+            parameters = [
+                # **options typed Unpack[SomeOptions] reads best as written; inspect prints it as "*<class ...>".
+                p if p.kind is p.VAR_KEYWORD else p.replace(annotation=hints.get(p.name, p.annotation))
+                for p in signature.parameters.values()
+            ]
             built = hints.get("return", signature.return_annotation)
             cache[key] = signature.replace(
                 parameters=parameters if with_self else parameters[1:],
