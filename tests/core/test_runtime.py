@@ -394,3 +394,26 @@ def test_a_call_leaves_no_reference_cycles_behind() -> None:
         finally:
             gc.enable()
     assert unreachable == 0
+
+
+def test_threads_racing_to_the_first_request_open_one_pool() -> None:
+    opened: list[httpx.Client] = []
+
+    class CountingClient(PredictionClient):
+        def _new_http_client(self) -> httpx.Client:
+            time.sleep(0.05)  # building an SSL context takes a while: let the other threads arrive
+            opened.append(super()._new_http_client())
+            return opened[-1]
+
+    with respx.mock(base_url=ENDPOINT) as mock:
+        route = mock.post(CLASSIFY_PATH).mock(return_value=OK)
+        client = CountingClient(ENDPOINT, PREDICTION_KEY, rate_limits=RateLimits.none())
+        threads = [threading.Thread(target=client.classify_image, args=(PROJECT_ID, "model", b"img")) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        client.close()
+    assert len(opened) == 1
+    assert route.call_count == 8
+    assert opened[0].is_closed
