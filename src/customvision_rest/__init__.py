@@ -33,7 +33,7 @@ from .clients.training import AsyncTrainingClient, TrainingClient
 from .core.credentials import COGNITIVE_SERVICES_SCOPE, KeyCredential
 from .core.resources import AzureResourceId, Resource, ResourceKind, Role
 from .core.retry import RetryPolicy
-from .workflows.bulk import ImageToUpload, UploadReport
+from .workflows.bulk import ImageOutcome, ImageToUpload, UploadIncompleteError, UploadReport, UploadUpdate
 from .workflows.dataset import DatasetDownload
 from .workflows.polling import AsyncPoller, Poller, PollSchedule
 
@@ -53,6 +53,7 @@ __all__ = [
     "ConflictError",
     "DatasetDownload",
     "CustomVisionError",
+    "ImageOutcome",
     "ImageToUpload",
     "InternalServerError",
     "InvalidResourceIdError",
@@ -74,6 +75,8 @@ __all__ = [
     "TrainingFailedError",
     "TrainingNotNeededError",
     "UnsupportedMediaTypeError",
+    "UploadIncompleteError",
     "UploadReport",
+    "UploadUpdate",
     "__version__",
 ]

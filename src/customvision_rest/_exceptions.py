@@ -23,8 +23,10 @@
     │   └── TrainingFailedError            carries the failed ``iteration``
     └── PollingTimeoutError (TimeoutError) a wait ran past its deadline; carries the last status seen
 
-``str(error)`` always shows the service's code and message. No error text ever contains a key or a token:
-requests are summarised by method and URL only, and URLs never carry credentials.
+``str(error)`` always shows the service's code and message. No error carries a key, a token or a signature:
+requests are summarised by method and URL without its query, bodies and messages have signatures redacted,
+and the httpx exception kept as ``__cause__`` of a connection error has no traceback (the frames of httpx and
+httpcore hold the request's headers in their local variables) and a request that prints no credential.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pydantic
+
+from .core.redaction import redact, redact_value
 
 __all__ = [
     "APIConnectionError",
@@ -54,6 +59,7 @@ __all__ = [
     "TrainingFailedError",
     "TrainingNotNeededError",
     "UnsupportedMediaTypeError",
+    "describe_problem",
 ]
 
 
@@ -123,11 +129,11 @@ class APIStatusError(CustomVisionError):
         self.status_code = status_code
         self.retry_after = retry_after
         self.code = code
-        self.message = message
+        self.message = redact(message)
         self.request_id = request_id
         self.method = method
         self.url = url
-        self.body = body
+        self.body = redact_value(body)
         super().__init__(self._describe())
 
     def _describe(self) -> str:
@@ -177,10 +183,10 @@ class ResponseValidationError(CustomVisionError):
     """The service answered successfully, but with a body our models could not read."""
 
     def __init__(self, message: str, *, status_code: int, request_id: str | None, body: Any = None) -> None:
-        super().__init__(message)
+        super().__init__(redact(message))
         self.status_code = status_code
         self.request_id = request_id
-        self.body = body
+        self.body = redact_value(body)
 
 
 class OperationFailedError(CustomVisionError):
@@ -232,9 +238,52 @@ def status_error_class(status_code: int, code: str | None) -> type[APIStatusErro
 
 
 def connection_error(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
-    """Wrap an httpx transport failure; the message names the request but never its headers."""
+    """Wrap an httpx transport failure; the message names the request but never its headers.
+
+    The tracebacks of ``exc`` and of the exceptions chained to it are dropped: their frames are httpx's and
+    httpcore's, whose local variables hold the headers as sent (a traceback printed with its locals would
+    show the key). Types and messages stay, so the chain still says what failed.
+    """
+    _drop_tracebacks(exc)
     cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
     what = "timed out" if cls is APITimeoutError else "failed"
     detail = type(exc).__name__ + (f": {exc}" if str(exc) else "")
     url = str(request.url.copy_with(query=None))
     return cls(f"{request.method} {url} {what} ({detail})", method=request.method, url=url)
+
+
+def _drop_tracebacks(error: BaseException) -> None:
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        current.__traceback__ = None
+        pending += [current.__cause__, current.__context__]
+
+
+_MAX_PROBLEM_CHARS = 300
+
+
+def describe_problem(exc: BaseException) -> str:
+    """One line of bounded length saying what was wrong, for a message (pydantic's text spans many lines).
+
+    The offending values are not quoted: they may be large, or carry a signature.
+    """
+    if isinstance(exc, RecursionError):
+        return "the JSON is nested too deeply to read"
+    if isinstance(exc, pydantic.ValidationError):
+        errors = exc.errors(include_url=False, include_input=False, include_context=False)
+        if errors:
+            first = errors[0]
+            where = ".".join(str(part) for part in first["loc"]) or "the value"
+            more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+            text = f"{where}: {first['msg']}{more}"
+        else:
+            text = exc.title
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    text = redact(" ".join(text.split()))
+    return text if len(text) <= _MAX_PROBLEM_CHARS else text[: _MAX_PROBLEM_CHARS - 3] + "..."

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import re
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -179,12 +181,15 @@ def recorded_predictions(shared: Path) -> list[dict[str, Any]]:
 def test_real_prediction_recordings_replay(shared: Path) -> None:
     """Our requests match the recorded ones, and the recorded responses parse into our models."""
     entries = recorded_predictions(shared)
-    assert len(entries) >= 2
+    assert len(entries) >= 3
     for entry in entries:
-        uri = entry["RequestUri"].lstrip("/")
-        path = "/" + uri
-        parts = path.split("/")
-        version, project_id, task, published, source = parts[2][1:], parts[4], parts[5], parts[7], parts[8]
+        path = "/" + entry["RequestUri"].lstrip("/")
+        match = re.fullmatch(
+            r"/customvision/v(?P<version>[^/]+)/prediction/(?P<project>[^/]+)/(?P<task>classify|detect)"
+            r"/iterations/(?P<published>[^/]+)/(?P<source>image|url)(?P<nostore>/nostore)?",
+            path,
+        )
+        assert match, f"not a prediction path: {path}"
         with respx.mock(base_url=ENDPOINT) as mock:
             route = mock.post(path).mock(
                 return_value=httpx.Response(
@@ -193,19 +198,19 @@ def test_real_prediction_recordings_replay(shared: Path) -> None:
                     headers={k: v[0] for k, v in entry["ResponseHeaders"].items() if k.lower() == "content-type"},
                 )
             )
-            client = PredictionClient(ENDPOINT, PREDICTION_KEY, api_version=version)
-            from urllib.parse import unquote
-
+            client = PredictionClient(ENDPOINT, PREDICTION_KEY, api_version=match["version"])
             body = json.loads(entry["RequestBody"])
-            method = f"{'classify' if task == 'classify' else 'detect'}_image_{source}"
-            result = getattr(client, method)(project_id, unquote(published), body["url"])
+            method = f"{match['task']}_image_{match['source']}" + ("_with_no_store" if match["nostore"] else "")
+            result = getattr(client, method)(match["project"], unquote(match["published"]), body["url"])
         sent = route.calls.last.request
         assert json.loads(sent.content) == body
         assert sent.url.raw_path.decode() == path
         expected = json.loads(entry["ResponseBody"])
         assert str(result.id) == expected["id"]
+        assert not result.model_extra
         assert len(result.predictions) == len(expected["predictions"])
         assert [p.probability for p in result.predictions] == [p["probability"] for p in expected["predictions"]]
+        assert all(not p.model_extra for p in result.predictions)
 
 
 def test_spec_examples_parse(shared: Path) -> None:

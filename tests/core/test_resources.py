@@ -49,7 +49,10 @@ class TestAzureResourceId:
         ("text", "reason"),
         [
             ("", "empty"),
-            ("/subscriptions/not-a-guid/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a", "start"),
+            (
+                "/subscriptions/not-a-guid/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a",
+                "not a GUID",
+            ),
             (
                 "/subscriptions/0b9a9b34-5b35-4fd8-8d8c-1d2c6a3a1a11/providers/Microsoft.CognitiveServices/accounts/a",
                 "resourceGroups",

@@ -28,7 +28,13 @@ def test_training_is_asynchronous_and_early_polls_hide_details() -> None:
         assert iteration["domainId"] is None
         assert iteration["classificationType"] is None
         assert iteration["exportableTo"] is None
-        assert "trainedAt" not in iteration
+        assert iteration["trainedAt"] is None
+        # Once the job has started, the service reports the domain and type while still training.
+        polled = trainer.get(f"/projects/{project['id']}/iterations/{iteration['id']}").json()
+        assert polled["status"] == "Training"
+        assert polled["domainId"] == project["settings"]["domainId"]
+        assert polled["classificationType"] == "Multiclass"
+        assert polled["exportableTo"] == []
         again = trainer.post(f"/projects/{project['id']}/train")
         assert again.json()["code"] == "BadRequestTrainingAlreadyInProgress"
         done = wait_trained(trainer, project["id"], iteration["id"])

@@ -5,6 +5,7 @@ The reference data lives in ``../shared`` beside the repository; without it thes
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import types
@@ -87,14 +88,18 @@ def enum_for(spec_name: str) -> type[OpenEnum]:
     return cls
 
 
+def wire_names(cls: type[BaseModel]) -> dict[str, str]:
+    """The model's field names by wire (camelCase) name."""
+    generator = cls.model_config.get("alias_generator")
+    return {
+        field.alias or (generator(name) if callable(generator) else name): name
+        for name, field in cls.model_fields.items()
+    }
+
+
 def wire_fields(cls: type[BaseModel]) -> dict[str, Any]:
     """The model's fields by wire (camelCase) name."""
-    generator = cls.model_config.get("alias_generator")
-    result = {}
-    for name, field in cls.model_fields.items():
-        alias = field.alias or (generator(name) if callable(generator) else name)
-        result[alias] = field
-    return result
+    return {alias: cls.model_fields[name] for alias, name in wire_names(cls).items()}
 
 
 def leaf_types(annotation: Any) -> set[Any]:
@@ -178,12 +183,33 @@ def test_the_spec_has_its_49_definitions() -> None:
     assert len(DEFINITIONS) == 49
 
 
-@pytest.mark.parametrize("name", sorted(DEFINITIONS))
-def test_model_fields_are_exactly_the_spec_properties(name: str) -> None:
+def _properties_at_every_version() -> dict[str, set[str]]:
+    """Each definition's properties in any Training specification served (3.0 to 3.4-preview)."""
+    found: dict[str, set[str]] = {}
+    for path in sorted((SHARED / "spec" / "Training").glob("*/*/Training.json")):
+        for name, definition in json.loads(path.read_text(encoding="utf-8"))["definitions"].items():
+            found.setdefault(name, set()).update(definition.get("properties", {}))
+    return found
+
+
+PROPERTIES_AT_EVERY_VERSION = _properties_at_every_version()
+
+
+def test_every_version_of_the_spec_is_read() -> None:
+    versions = {path.parent.name for path in (SHARED / "spec" / "Training").glob("*/*/Training.json")}
+    assert versions >= {"v3.0", "v3.1", "v3.2", "v3.3", "v3.4-preview"}
+
+
+@pytest.mark.parametrize("name", sorted(PROPERTIES_AT_EVERY_VERSION))
+def test_model_fields_are_exactly_the_spec_and_recorded_properties(name: str) -> None:
+    """A model declares what any version of the spec defines plus what real answers carry, and nothing else."""
     declared = set(wire_fields(model_for(name)))
-    specified = set(DEFINITIONS[name].get("properties", {}))
+    specified = PROPERTIES_AT_EVERY_VERSION[name]
+    recorded = recorded_properties().get(name, set())
     assert declared >= specified, f"{name} lacks {specified - declared}"
-    assert declared <= specified, f"{name} declares fields the spec does not have: {declared - specified}"
+    assert declared >= recorded, f"{name} lacks {recorded - declared}, which real answers carry"
+    unexplained = declared - specified - recorded
+    assert not unexplained, f"{name} declares fields neither the spec nor a recording has: {unexplained}"
 
 
 @pytest.mark.parametrize("name", sorted(DEFINITIONS))
@@ -356,6 +382,45 @@ def _recording_cases() -> list[tuple[str, int]]:
 RECORDING_CASES = _recording_cases()
 
 
+def _collect_keys(cls: type[BaseModel], value: Any, found: dict[str, set[str]]) -> None:
+    """Record the wire keys ``value`` (a body read as ``cls``) carries, for it and every model inside it."""
+    if isinstance(value, list):
+        for item in value:
+            _collect_keys(cls, item, found)
+        return
+    if not isinstance(value, dict):
+        return
+    found.setdefault(cls.__name__, set()).update(value)
+    fields = wire_fields(cls)
+    for key, item in value.items():
+        if key not in fields:
+            continue
+        for leaf in leaf_types(fields[key].annotation):
+            if isinstance(leaf, type) and issubclass(leaf, BaseModel):
+                _collect_keys(leaf, item, found)
+
+
+@functools.cache
+def recorded_properties() -> dict[str, set[str]]:
+    """For each model, the wire keys seen in any real answer of ``../shared/recordings`` read as that model."""
+    found: dict[str, set[str]] = {}
+    for file_name, index in RECORDING_CASES:
+        entry = json.loads((RECORDINGS_DIR / file_name).read_text(encoding="utf-8"))["Entries"][index]
+        schema = OPERATIONS[_match_operation(entry["RequestMethod"], entry["RequestUri"])][2]["responses"]["200"]
+        for leaf in leaf_types(response_type(schema["schema"])):
+            if isinstance(leaf, type) and issubclass(leaf, BaseModel):
+                _collect_keys(leaf, json.loads(entry["ResponseBody"]), found)
+    return found
+
+
+def test_recordings_show_properties_the_spec_lacks() -> None:
+    """The recordings are read deeply enough to see what the published specs leave out."""
+    seen = recorded_properties()
+    assert {"exportablePlatforms", "modelInformation"} <= seen["Domain"]
+    assert {"customBaseModelInfo", "trainingErrorDetails"} <= seen["Iteration"]
+    assert "imageProcessingSettings" in seen["ProjectSettings"]
+
+
 def test_recordings_are_found() -> None:
     assert len(RECORDING_CASES) >= 10
 
@@ -404,3 +469,61 @@ def test_recorded_training_poll_sequence() -> None:
     assert done.is_finished
     assert done.trained_at is not None
     assert done.classification_type is training.Classifier.MULTILABEL
+
+
+# ------------------------------------------------------------------------------------------ request bodies
+
+
+def _request_definitions() -> list[str]:
+    """Every definition a request body can contain, at any depth."""
+    found: set[str] = set()
+
+    def visit(schema: dict[str, Any]) -> None:
+        ref = schema.get("$ref") or schema.get("items", {}).get("$ref")
+        if ref is None:
+            for prop in schema.get("properties", {}).values():
+                visit(prop)
+            return
+        name = ref.rsplit("/", 1)[1]
+        if name not in found:
+            found.add(name)
+            visit(DEFINITIONS[name])
+
+    for _, _, op in OPERATIONS.values():
+        for parameter in op.get("parameters", []):
+            if parameter.get("in") == "body":
+                visit(parameter["schema"])
+    return sorted(found)
+
+
+REQUEST_DEFINITIONS = _request_definitions()
+
+
+def test_request_bodies_are_found() -> None:
+    assert {"Project", "ProjectSettings", "Tag", "Iteration", "ImageUrlCreateBatch", "Region"} <= set(
+        REQUEST_DEFINITIONS
+    )
+
+
+@pytest.mark.parametrize("name", REQUEST_DEFINITIONS)
+def test_read_only_fields_are_those_the_spec_marks(name: str) -> None:
+    """What a request leaves out is what the spec marks ``readOnly``, plus what only real answers carry."""
+    cls = model_for(name)
+    by_alias = wire_names(cls)
+    marked = {alias for alias, prop in DEFINITIONS[name].get("properties", {}).items() if prop.get("readOnly")}
+    answer_only = set(wire_fields(cls)) - PROPERTIES_AT_EVERY_VERSION[name]
+    assert {by_alias[alias] for alias in marked | answer_only} == set(cls.read_only_fields)
+
+
+def test_a_model_read_from_the_service_is_sent_back_with_its_writable_fields_only() -> None:
+    body = json.loads(
+        json.loads((RECORDINGS_DIR / "net-training-CreateUpdateDeleteProject.json").read_text("utf-8"))["Entries"][0][
+            "ResponseBody"
+        ]
+    )
+    project = training.Project.model_validate(body)
+    sent = project.to_request()
+    assert set(sent) == {"name", "description", "settings", "status"}
+    assert "useNegativeSet" not in sent["settings"] and "detectionParameters" not in sent["settings"]
+    assert sent["settings"]["imageProcessingSettings"] == body["settings"]["imageProcessingSettings"]
+    assert project.to_wire()["id"] == body["id"], "to_wire keeps every field"

@@ -86,7 +86,7 @@ CASES: list[tuple[str, int, Invoke, int, Any]] = [
         200,
         SUMMARY,
     ),
-    ("quick test: 6 MB", limits.MAX_TRAINING_IMAGE_BYTES, lambda c, n: c.quick_test_image(P, jpeg(n)), 200, {}),
+    ("quick test: 4 MB", limits.MAX_PREDICTION_IMAGE_BYTES, lambda c, n: c.quick_test_image(P, jpeg(n)), 200, {}),
     (
         "files: 6 MB per image",
         limits.MAX_TRAINING_IMAGE_BYTES,

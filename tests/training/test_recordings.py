@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import typing
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,19 @@ import pytest
 import respx
 
 from customvision_rest.clients.training import TrainingClient
-from customvision_rest.models.training import ImageCreateSummary, ImageUrlCreateBatch, Iteration, Project, Tag
+from customvision_rest.models.prediction import ImagePrediction
+from customvision_rest.models.training import (
+    Domain,
+    Image,
+    ImageCreateSummary,
+    ImageMetadataUpdateSummary,
+    ImageUrlCreateBatch,
+    Iteration,
+    PredictionQueryResult,
+    Project,
+    ProjectExport,
+    Tag,
+)
 
 from ._spec import ENDPOINT, KEY, OPERATIONS, PREDICTION_RESOURCE_ID, RECORDINGS_DIR, require_shared, snake
 
@@ -25,6 +38,31 @@ TEMPLATED_RESOURCE_ID = (
 )
 
 Call = Callable[[dict[str, str], dict[str, str], Any], tuple[tuple[Any, ...], dict[str, Any]]]
+
+# How each recorded query parameter becomes a keyword argument of our method: its name and its type.
+QUERY_KEYWORDS: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "iterationId": ("iteration_id", str),
+    "taggingStatus": ("tagging_status", str),
+    "take": ("take", int),
+    "skip": ("skip", int),
+    "store": ("store", lambda text: text == "true"),
+    "imageIds": ("image_ids", lambda text: text.split(",")),
+    "allImages": ("all_images", lambda text: text == "true"),
+    "allIterations": ("all_iterations", lambda text: text == "true"),
+    "name": ("name", str),
+}
+
+
+def keywords(query: dict[str, str], *consumed: str) -> dict[str, Any]:
+    """The keyword arguments for the recorded query parameters that are not positional arguments."""
+    result = {}
+    for wire, text in query.items():
+        if wire in consumed:
+            continue
+        keyword, convert = QUERY_KEYWORDS[wire]
+        result[keyword] = convert(text)
+    return result
+
 
 # How to make each recorded call with our client, from the recorded path parameters, query and body.
 CALLS: dict[str, Call] = {
@@ -54,6 +92,23 @@ CALLS: dict[str, Call] = {
         (p["projectId"], p["iterationId"], q["publishName"], q["predictionId"]),
         {},
     ),
+    "GetDomains": lambda p, q, b: ((), {}),
+    "GetDomain": lambda p, q, b: ((p["domainId"],), {}),
+    "GetProject": lambda p, q, b: ((p["projectId"],), {}),
+    "UpdateProject": lambda p, q, b: ((p["projectId"], b), {}),
+    "ExportProject": lambda p, q, b: ((p["projectId"],), {}),
+    "ImportProject": lambda p, q, b: ((q["token"],), keywords(q, "token")),
+    "GetImages": lambda p, q, b: ((p["projectId"],), keywords(q)),
+    "GetImageCount": lambda p, q, b: ((p["projectId"],), keywords(q)),
+    "GetTaggedImageCount": lambda p, q, b: ((p["projectId"],), keywords(q)),
+    "DeleteImages": lambda p, q, b: ((p["projectId"],), keywords(q)),
+    "UpdateImageMetadata": lambda p, q, b: ((p["projectId"], q["imageIds"].split(","), b), {}),
+    "CreateImagesFromPredictions": lambda p, q, b: ((p["projectId"], b), {}),
+    "QuickTestImageUrl": lambda p, q, b: ((p["projectId"], b["url"]), keywords(q)),
+    "QueryPredictions": lambda p, q, b: ((p["projectId"], b), {}),
+    "GetIterations": lambda p, q, b: ((p["projectId"],), {}),
+    "UpdateIteration": lambda p, q, b: ((p["projectId"], p["iterationId"], b), {}),
+    "GetTags": lambda p, q, b: ((p["projectId"],), keywords(q)),
 }
 
 RESULT_TYPES: dict[str, Any] = {
@@ -64,6 +119,22 @@ RESULT_TYPES: dict[str, Any] = {
     "GetIteration": Iteration,
     "TrainProject": Iteration,
     "PublishIteration": bool,
+    "GetDomains": list[Domain],
+    "GetDomain": Domain,
+    "GetProject": Project,
+    "UpdateProject": Project,
+    "ExportProject": ProjectExport,
+    "ImportProject": Project,
+    "GetImages": list[Image],
+    "GetImageCount": int,
+    "GetTaggedImageCount": int,
+    "UpdateImageMetadata": ImageMetadataUpdateSummary,
+    "CreateImagesFromPredictions": ImageCreateSummary,
+    "QuickTestImageUrl": ImagePrediction,
+    "QueryPredictions": PredictionQueryResult,
+    "GetIterations": list[Iteration],
+    "UpdateIteration": Iteration,
+    "GetTags": list[Tag],
 }
 
 
@@ -140,10 +211,16 @@ def test_replay(recording: Path | None, entry: dict[str, Any] | None) -> None:
     expected = RESULT_TYPES.get(operation_id)
     if expected is None:
         assert result is None
+    elif typing.get_origin(expected) is list:
+        (item_type,) = typing.get_args(expected)
+        assert isinstance(result, list) and all(isinstance(item, item_type) for item in result)
+        assert [str(item.id) for item in result] == [item["id"] for item in json.loads(response_body)]
     else:
         assert isinstance(result, expected)
-        if isinstance(result, (Project, Tag, Iteration)):
+        if isinstance(result, (Project, Tag, Iteration, Domain, ImagePrediction)):
             assert str(result.id) == json.loads(response_body)["id"]
+        if isinstance(result, int) and not isinstance(result, bool):
+            assert result == json.loads(response_body)
         if operation_id == "PublishIteration":
             assert result is True
         if isinstance(result, ImageCreateSummary):

@@ -18,7 +18,7 @@ from customvision_rest import AsyncTrainingClient, ClientValidationError, Resour
 from customvision_rest.emulator import Emulator, synthetic_fruit
 from customvision_rest.models.training import Region
 from customvision_rest.operations.training import MAX_TRAINING_IMAGE_BYTES
-from customvision_rest.workflows.bulk import ImageToUpload, UploadReport
+from customvision_rest.workflows.bulk import ImageToUpload, UploadIncompleteError, UploadReport
 
 ENDPOINT = "https://unit.cognitiveservices.azure.com"
 KEY = "training-key-for-tests"
@@ -149,8 +149,10 @@ def test_per_image_tags_regions_and_names_are_in_the_json(service: Service, tmp_
     assert "name" not in entries[2]
     assert "regions" not in entries[2]
     assert entries[3]["regions"] == [region]
-    with pytest.raises(ClientValidationError, match=r"images\[0\]: invalid region"):
+    with pytest.raises(UploadIncompleteError, match=r"images\[0\]: invalid region") as caught:
         upload([ImageToUpload(image(5), regions=[{"left": 0.1}])])
+    assert isinstance(caught.value.__cause__, ClientValidationError)
+    assert caught.value.report.unread_from == 0
 
 
 def test_a_207_lists_failures_with_input_positions(service: Service) -> None:
@@ -173,15 +175,21 @@ def test_a_207_lists_failures_with_input_positions(service: Service) -> None:
 def test_an_oversize_image_is_refused_naming_its_position(service: Service) -> None:
     images = [image(0), image(1), image(2, size=MAX_TRAINING_IMAGE_BYTES + 1), image(3)]
     items = [ImageToUpload(data, name=f"img{n}") for n, data in enumerate(images)]
-    with pytest.raises(ClientValidationError, match=r"images\[2\] \(img2\)") as caught:
+    with pytest.raises(UploadIncompleteError, match=r"images\[2\] \(img2\)") as caught:
         upload(items)
-    assert caught.value.value == MAX_TRAINING_IMAGE_BYTES + 1
+    cause = caught.value.__cause__
+    assert isinstance(cause, ClientValidationError)
+    assert cause.value == MAX_TRAINING_IMAGE_BYTES + 1
     assert service.bodies == []  # the image's own batch was never sent
+    report = caught.value.report
+    assert report.not_attempted == [0, 1]  # read, but their batch was never sent
+    assert report.unread_from == 2
+    assert not report.ok
 
 
 def test_too_many_tags_on_one_image_is_refused(service: Service) -> None:
     item = ImageToUpload(image(0), tag_ids=[tag(n) for n in range(15)])
-    with pytest.raises(ClientValidationError, match=r"images\[0\].*21"):
+    with pytest.raises(UploadIncompleteError, match=r"images\[0\].*21"):
         upload([item], tag_ids=[tag(n) for n in range(20, 26)])
     assert service.bodies == []
 

@@ -12,6 +12,8 @@ import respx
 
 from customvision_rest import (
     AsyncTrainingClient,
+    BadRequestError,
+    ClientValidationError,
     OperationFailedError,
     PollingTimeoutError,
     PollSchedule,
@@ -244,16 +246,102 @@ def test_import_and_wait(fake_time: FakeTime) -> None:
     assert start.calls.last.request.url.params["token"] == "export-token"
 
 
-@pytest.mark.parametrize("bad", [PollSchedule, -1])
-def test_bad_wait_arguments(bad: object, fake_time: FakeTime) -> None:
-    if bad is PollSchedule:
-        with pytest.raises(ValueError, match="PollSchedule"):
-            PollSchedule(initial=0)
-    else:
-        with respx.mock(base_url=ENDPOINT) as mock:
-            mock.post(f"{ROOT}/train").mock(return_value=httpx.Response(200, json=iteration("Training")))
-            with pytest.raises(ValueError, match="timeout"):
-                client(fake_time).train_and_wait(PROJECT, timeout=-1)
+def test_bad_schedule_is_refused() -> None:
+    with pytest.raises(ValueError, match="PollSchedule"):
+        PollSchedule(initial=0)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "match"),
+    [
+        ({"timeout": -1}, "timeout"),
+        ({"timeout": "soon"}, "timeout"),
+        ({"schedule": 5}, "schedule"),
+        ({"progress": "print"}, "progress"),
+        ({"reserved_budget_in_hours": -2}, "reserved_budget_in_hours"),
+        ({"selected_tags": ["nope"]}, "selected_tags"),
+    ],
+)
+def test_every_argument_is_checked_before_the_first_request(
+    arguments: dict[str, Any], match: str, fake_time: FakeTime
+) -> None:
+    with respx.mock(base_url=ENDPOINT, assert_all_called=False) as mock:
+        train = mock.post(f"{ROOT}/train").mock(return_value=httpx.Response(200, json=iteration("Training")))
+        with pytest.raises(ClientValidationError, match=match):
+            client(fake_time).train_and_wait(PROJECT, **arguments)
+        if "timeout" not in arguments and "schedule" not in arguments and "progress" not in arguments:
+            with pytest.raises(ClientValidationError, match=match):
+                client(fake_time).begin_train_project(PROJECT, **arguments)
+    assert not train.called
+
+
+def test_an_unknown_training_option_is_a_type_error_before_any_request(fake_time: FakeTime) -> None:
+    with respx.mock(base_url=ENDPOINT, assert_all_called=False) as mock:
+        train = mock.post(f"{ROOT}/train").mock(return_value=httpx.Response(200, json=iteration("Training")))
+        with pytest.raises(TypeError, match="force_trian"):
+            client(fake_time).train_and_wait(PROJECT, force_trian=True)  # type: ignore[call-arg]
+    assert not train.called
+
+
+def in_progress() -> httpx.Response:
+    return httpx.Response(
+        400, json={"code": "BadRequestTrainingAlreadyInProgress", "message": "Training is already in progress."}
+    )
+
+
+def test_a_training_in_progress_is_picked_up_and_waited_for(fake_time: FakeTime) -> None:
+    older = {**iteration("Completed"), "id": str(uuid.UUID(int=99)), "name": "Iteration 0"}
+    with respx.mock(base_url=ENDPOINT) as mock:
+        mock.post(f"{ROOT}/train").mock(return_value=in_progress())
+        mock.get(f"{ROOT}/iterations").mock(return_value=httpx.Response(200, json=[older, iteration("Training")]))
+        mock.get(f"{ROOT}/iterations/{ITERATION}").mock(
+            side_effect=[
+                httpx.Response(200, json=iteration("Training")),
+                httpx.Response(200, json=iteration("Completed")),
+            ]
+        )
+        result = client(fake_time).train_and_wait(PROJECT)
+    assert str(result.id) == ITERATION
+    assert result.status == "Completed"
+
+
+def test_begin_train_project_picks_up_a_training_in_progress(fake_time: FakeTime) -> None:
+    with respx.mock(base_url=ENDPOINT) as mock:
+        mock.post(f"{ROOT}/train").mock(return_value=in_progress())
+        mock.get(f"{ROOT}/iterations").mock(return_value=httpx.Response(200, json=[iteration("Training")]))
+        poller = client(fake_time).begin_train_project(PROJECT, training_parameters={"selectedTags": []})
+    assert poller.last_status is not None and str(poller.last_status.id) == ITERATION
+    assert ITERATION in repr(poller)
+
+
+def test_in_progress_with_no_running_iteration_is_raised(fake_time: FakeTime) -> None:
+    with respx.mock(base_url=ENDPOINT) as mock:
+        mock.post(f"{ROOT}/train").mock(return_value=in_progress())
+        mock.get(f"{ROOT}/iterations").mock(return_value=httpx.Response(200, json=[iteration("Completed")]))
+        with pytest.raises(BadRequestError, match="BadRequestTrainingAlreadyInProgress"):
+            client(fake_time).train_and_wait(PROJECT)
+
+
+def test_a_timeout_names_the_iteration(fake_time: FakeTime) -> None:
+    with respx.mock(base_url=ENDPOINT) as mock:
+        mock.post(f"{ROOT}/train").mock(return_value=httpx.Response(200, json=iteration("Training")))
+        mock.get(f"{ROOT}/iterations/{ITERATION}").mock(return_value=httpx.Response(200, json=iteration("Training")))
+        with pytest.raises(PollingTimeoutError, match=ITERATION) as caught:
+            client(fake_time).train_and_wait(PROJECT, timeout=5)
+    assert str(caught.value.last_status.id) == ITERATION
+
+
+def test_training_options_have_one_list() -> None:
+    import inspect
+
+    from customvision_rest.operations.training import TrainingOperations, TrainingOptions
+
+    keyword_only = [
+        name
+        for name, parameter in inspect.signature(TrainingOperations.train_project._build).parameters.items()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+    ]
+    assert keyword_only == list(TrainingOptions.__annotations__)
 
 
 def test_save_artifact_writes_the_file(fake_time: FakeTime, tmp_path: Any) -> None:

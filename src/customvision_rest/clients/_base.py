@@ -53,8 +53,8 @@ class ClientBase:
         retry_policy: RetryPolicy | None = None,
     ) -> None:
         resource = _resource_for(endpoint, credential, self._role, type(self).__name__)
-        version = api_version or self._default_api_version
-        if version not in self._api_versions:
+        version = self._default_api_version if api_version is None else api_version
+        if not isinstance(version, str) or version not in self._api_versions:
             known = ", ".join(sorted(self._api_versions))
             raise ConfigurationError(f"api_version {version!r} is not supported; expected one of {known}")
         policy = retry_policy or RetryPolicy()

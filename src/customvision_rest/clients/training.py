@@ -6,13 +6,16 @@ from ..core.resources import Role
 from ..operations.training import TRAINING_API_VERSIONS, TrainingOperations
 from ..workflows.bulk import BulkWorkflows
 from ..workflows.dataset import DatasetWorkflows
+from ..workflows.paging import PagingWorkflows
 from ..workflows.training import TrainingWorkflows
 from ._base import AsyncClientBase, SyncClientBase
 
 __all__ = ["AsyncTrainingClient", "TrainingClient"]
 
 
-class TrainingClient(SyncClientBase, TrainingOperations, TrainingWorkflows, BulkWorkflows, DatasetWorkflows):
+class TrainingClient(
+    SyncClientBase, TrainingOperations, TrainingWorkflows, BulkWorkflows, DatasetWorkflows, PagingWorkflows
+):
     """Blocking client of the Custom Vision Training API.
 
     Args:
@@ -34,7 +37,9 @@ class TrainingClient(SyncClientBase, TrainingOperations, TrainingWorkflows, Bulk
     _api_versions = TRAINING_API_VERSIONS
 
 
-class AsyncTrainingClient(AsyncClientBase, TrainingOperations, TrainingWorkflows, BulkWorkflows, DatasetWorkflows):
+class AsyncTrainingClient(
+    AsyncClientBase, TrainingOperations, TrainingWorkflows, BulkWorkflows, DatasetWorkflows, PagingWorkflows
+):
     """Asynchronous client of the Custom Vision Training API; arguments as :class:`TrainingClient`,
     with ``http_client`` an ``httpx.AsyncClient`` and ``sleep`` a coroutine function."""
 

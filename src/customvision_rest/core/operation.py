@@ -19,6 +19,8 @@ from typing import IO, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
 import httpx
 
+from .redaction import redact
+
 __all__ = [
     "AsyncRunner",
     "Cursor",
@@ -96,6 +98,22 @@ class Operation(Generic[T]):
     absolute_url: str | None = None
     authenticated: bool = True
     sink: IO[bytes] | None = field(default=None, compare=False)
+
+    def __repr__(self) -> str:
+        # Short, and safe to print: tracebacks with locals show it; signatures and tokens stay hidden.
+        query = "&".join(f"{name}={value}" for name, value in self.params.items())
+        target = self.absolute_url or self.path
+        if query:
+            target += ("&" if "?" in target else "?") + query
+        if self.json is not NO_BODY:
+            body = ", JSON body"
+        elif self.content is not None:
+            body = f", {len(self.content):,} bytes"
+        elif self.multipart is not None:
+            body = f", {len(self.multipart.files)} file(s)"
+        else:
+            body = ""
+        return f"Operation({self.name!r}, {self.method} {redact(target)}{body})"
 
     @property
     def safe_method(self) -> bool:

@@ -17,10 +17,11 @@ from typing import IO, Any, TypeVar
 import httpx
 import pydantic
 
-from .._exceptions import APIStatusError, ResponseValidationError, status_error_class
+from .._exceptions import APIStatusError, ResponseValidationError, describe_problem, status_error_class
 from .._version import __version__
 from .credentials import COGNITIVE_SERVICES_SCOPE, SupportsKey, TokenCache, is_token_credential
 from .operation import NO_BODY, Operation
+from .redaction import RedactedRequest
 from .resources import Resource, Role
 from .retry import RetryPolicy, parse_retry_after
 
@@ -28,6 +29,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "ClientConfig",
     "NeedToken",
+    "encode_json",
     "Transfer",
     "error_from_response",
     "exchange",
@@ -41,6 +43,11 @@ DEFAULT_TIMEOUT = httpx.Timeout(120.0, connect=10.0, pool=30.0)
 """A short connect timeout and a generous one for reading: training-side calls can take a while to answer."""
 
 _KEY_HEADERS = {Role.TRAINING: "Training-Key", Role.PREDICTION: "Prediction-Key"}
+
+
+def encode_json(value: Any) -> bytes:
+    """A JSON body exactly as it is sent: compact, UTF-8 (bulk upload sizes its batches with it)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def user_agent(application_id: str | None = None) -> str:
@@ -95,7 +102,7 @@ class ClientConfig:
         content: bytes | None = None
         files: Any = None
         if op.json is not NO_BODY:
-            content = json.dumps(op.json, separators=(",", ":"), ensure_ascii=False).encode()
+            content = encode_json(op.json)
             headers["Content-Type"] = "application/json"
         elif op.content is not None:
             content = op.content
@@ -103,7 +110,7 @@ class ClientConfig:
         elif op.multipart is not None:
             files = list(op.multipart.files)
         url = op.absolute_url or self.resource.endpoint + op.path
-        request = httpx.Request(
+        request = RedactedRequest(
             op.method,
             url,
             params=dict(op.params) or None,
@@ -171,23 +178,43 @@ def read_response(op: Operation[T], response: httpx.Response) -> T:
         response.status_code,
         request_id,
     )
-    if response.status_code not in op.success:
+    status = response.status_code
+    if status not in op.success:
+        if 200 <= status < 300:
+            raise _unexpected_success(op, response, request_id)
         raise error_from_response(response)
     try:
         return op.parse(response)
-    except (pydantic.ValidationError, ValueError, KeyError, TypeError) as exc:
-        raise ResponseValidationError(
-            f"{op.name}: the service answered HTTP {response.status_code} with a body this client cannot read: {exc}",
-            status_code=response.status_code,
-            request_id=request_id,
-            body=_body_of(response),
-        ) from exc
+    except (pydantic.ValidationError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        problem = describe_problem(exc)
+    # Raised outside the handler so that no parser exception (which quotes the body) is chained to it.
+    raise ResponseValidationError(
+        f"{op.name}: the service answered HTTP {status} with a body this client cannot read: {problem}",
+        status_code=status,
+        request_id=request_id,
+        body=_body_of(response),
+    )
+
+
+def _unexpected_success(
+    op: Operation[Any], response: httpx.Response, request_id: str | None
+) -> ResponseValidationError:
+    expected = " or ".join(str(code) for code in sorted(op.success))
+    what = "with no body" if not response.content else "with a body"
+    return ResponseValidationError(
+        f"{op.name}: the service answered HTTP {response.status_code} {response.reason_phrase} {what}, but this "
+        f"operation answers HTTP {expected}; there is no result to read (the request may still have taken "
+        "effect: check before repeating it)",
+        status_code=response.status_code,
+        request_id=request_id,
+        body=_body_of(response) if response.content else None,
+    )
 
 
 def _body_of(response: httpx.Response) -> Any:
     try:
         return response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return response.text
 
 
@@ -204,6 +231,8 @@ def error_from_response(response: httpx.Response) -> APIStatusError:
     if isinstance(body, dict):
         nested = body.get("error")
         inner: dict[str, Any] = nested if isinstance(nested, dict) else body
+        if isinstance(nested, str) and nested.strip():
+            inner = {"code": body.get("code"), "message": nested}
         raw_code = inner.get("code")
         code = str(raw_code) if raw_code not in (None, "") else None
         raw_message = inner.get("message") or inner.get("Message")

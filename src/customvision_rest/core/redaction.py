@@ -1,23 +1,94 @@
-"""Keeping signed addresses out of logs.
+"""Keeping secrets out of everything the library prints, logs or hands out.
 
-Image and export addresses handed out by the service are SAS URLs: their ``sig`` parameter is a secret.
-httpx logs every request URL at INFO on its own logger; the filter here, added to that logger by the clients,
-replaces the signature with ``REDACTED`` and leaves everything else of the record as it was.
+Image and export addresses handed out by the service are SAS URLs: their ``sig`` parameter is a secret, and
+so is the ``token`` of a project export. Requests carry a key header (``Training-Key``, ``Prediction-Key``) or
+a bearer token; httpx masks only ``Authorization`` when it prints headers.
+
+- :func:`redact` replaces signature-like query values in any text with ``REDACTED``.
+- :class:`RedactedRequest` is the request every client builds: its ``repr``, the ``repr`` of its headers and of
+  its URL never show a key, a token or a signature, wherever the request ends up (an httpx exception's
+  ``request``, a traceback printed with its local variables).
+- :class:`SignatureRedactingFilter`, added to httpx's logger by the clients, redacts the URLs httpx logs.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from typing import Any
 
-__all__ = ["SignatureRedactingFilter", "install_signature_redaction", "redact"]
+import httpx
+
+__all__ = [
+    "SECRET_HEADERS",
+    "RedactedHeaders",
+    "RedactedRequest",
+    "RedactedURL",
+    "SignatureRedactingFilter",
+    "install_signature_redaction",
+    "redact",
+    "redact_value",
+]
 
 _SIGNATURE = re.compile(r"(?i)([?&](?:sig|signature|code|token)=)[^&\s\"']+")
+
+SECRET_HEADERS = frozenset(
+    {"training-key", "prediction-key", "ocp-apim-subscription-key", "authorization", "proxy-authorization"}
+)
+"""Header names (lower case) whose values are credentials."""
+
+_MASK = "[secret]"
 
 
 def redact(text: str) -> str:
     """``text`` with the values of signature-like query parameters replaced by ``REDACTED``."""
     return _SIGNATURE.sub(r"\1REDACTED", text)
+
+
+def redact_value(value: Any) -> Any:
+    """A decoded JSON value (or text) with signatures redacted from every string in it."""
+    if isinstance(value, str):
+        return redact(value)
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        return redact(repr(value))
+    if _SIGNATURE.search(text) is None:
+        return value
+    try:
+        return json.loads(redact(text))
+    except (ValueError, RecursionError):
+        return redact(text)
+
+
+class RedactedURL(httpx.URL):
+    """An ``httpx.URL`` whose ``repr`` hides signatures; ``str`` stays the real address, which is sent."""
+
+    def __repr__(self) -> str:
+        return f"URL({redact(str(self))!r})"
+
+
+class RedactedHeaders(httpx.Headers):
+    """``httpx.Headers`` whose ``repr`` masks every credential header, not only ``Authorization``."""
+
+    def __repr__(self) -> str:
+        shown = {key: (_MASK if key.lower() in SECRET_HEADERS else value) for key, value in self.multi_items()}
+        return f"Headers({shown!r})"
+
+
+class RedactedRequest(httpx.Request):
+    """An ``httpx.Request`` that never prints its credentials or the signature in its address."""
+
+    def __init__(self, method: str, url: str | httpx.URL, **kwargs: Any) -> None:
+        super().__init__(method, url, **kwargs)
+        self.url = RedactedURL(self.url)
+        self.headers = RedactedHeaders(self.headers)
+
+    def __repr__(self) -> str:
+        return f"<Request({self.method!r}, {redact(str(self.url))!r})>"
 
 
 class SignatureRedactingFilter(logging.Filter):

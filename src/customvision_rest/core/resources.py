@@ -18,7 +18,7 @@ from enum import Enum
 from urllib.parse import urlsplit
 
 from .._exceptions import ConfigurationError, InvalidResourceIdError
-from .credentials import Credential, KeyCredential, describe_credential, to_credential
+from .credentials import Credential, KeyCredential, describe_credential, is_token_credential, to_credential
 
 CredentialInput = str | Credential
 
@@ -127,25 +127,60 @@ def _explain_bad_resource_id(text: str) -> str:
             f"{text!r} is a subscription id, not a resource id; {expected} "
             "(the Azure portal shows it under the prediction resource's Properties, as 'Resource ID')"
         )
+    if "://" in text:
+        return (
+            f"{text!r} is a web address, not a resource id; {expected} "
+            "(copy 'Resource ID' from the resource's Properties page or JSON view in the Azure portal)"
+        )
     if "/" not in text:
         return f"{text!r} looks like a resource name, not a resource id; {expected}"
-    parts = [p for p in text.split("/") if p]
+    if any(ch.isspace() for ch in text):
+        return f"{text!r} contains white space; {expected}"
+    if not text.startswith("/"):
+        return f"{text!r} must start with '/subscriptions/'; {expected}"
+    parts = text.split("/")[1:]
     lowered = [p.lower() for p in parts]
-    if lowered[:1] != ["subscriptions"] or len(parts) < 2 or not re.fullmatch(_GUID, parts[1]):
+    if "" in parts:
+        return f"{text!r} has an empty segment ('//'); {expected}"
+    if lowered[0] != "subscriptions":
         return f"{text!r} does not start with /subscriptions/<subscription-id>; {expected}"
-    if "resourcegroups" not in lowered:
-        return f"{text!r} has no resourceGroups segment; {expected}"
-    if "providers" in lowered:
-        provider = parts[lowered.index("providers") + 1] if lowered.index("providers") + 1 < len(parts) else ""
-        if provider.lower() != "microsoft.cognitiveservices":
-            return f"{text!r} names provider {provider!r}, not Microsoft.CognitiveServices; {expected}"
-    if "accounts" not in lowered:
-        return f"{text!r} names no Cognitive Services account; {expected}"
-    return f"{text!r} is not a valid Cognitive Services resource id; {expected}"
+    if len(parts) < 2 or not re.fullmatch(_GUID, parts[1]):
+        given = parts[1] if len(parts) > 1 else ""
+        return (
+            f"{text!r}: the subscription id {given!r} is not a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx); {expected}"
+        )
+    if len(parts) < 4 or lowered[2] != "resourcegroups":
+        return f"{text!r} has no resourceGroups/<group> segment after the subscription id; {expected}"
+    if not re.fullmatch(r"[-\w._()]{1,90}", parts[3]) or parts[3].endswith("."):
+        return (
+            f"{text!r}: {parts[3]!r} is not a valid resource group name (1 to 90 letters, digits, "
+            f"'-', '_', '.', '(', ')', not ending with '.'); {expected}"
+        )
+    if len(parts) < 5 or lowered[4] != "providers":
+        return f"{text!r} has no 'providers' segment after the resource group; {expected}"
+    provider = parts[5] if len(parts) > 5 else ""
+    if provider.lower() != "microsoft.cognitiveservices":
+        return f"{text!r} names provider {provider!r}, not Microsoft.CognitiveServices; {expected}"
+    if len(parts) < 8 or lowered[6] != "accounts":
+        return f"{text!r} names no Cognitive Services account (accounts/<name>); {expected}"
+    if len(parts) > 8:
+        return f"{text!r} goes on after the account name ({'/'.join(parts[8:])!r}); {expected}"
+    return (
+        f"{text!r}: {parts[7]!r} is not a valid account name (2 to 64 letters, digits, '-', '_', '.', "
+        f"starting with a letter or digit); {expected}"
+    )
+
+
+_REGIONAL_HOSTS = (".api.cognitive.microsoft.com", ".api.cognitive.azure.cn", ".api.cognitive.microsoft.us")
+"""Regional endpoints serve keys only; Entra ID tokens need the resource's custom subdomain."""
+
+_API_PATH = re.compile(r"(?i)/customvision(/|$)")
 
 
 def _is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
+    # Only names that cannot leave the machine: ``localhost`` itself and loopback addresses. Other
+    # ``*.localhost`` names are resolved by whatever resolver is configured and may reach the network.
+    if host.lower().rstrip(".") == "localhost":
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
@@ -156,8 +191,9 @@ def _is_loopback(host: str) -> bool:
 def normalize_endpoint(endpoint: str) -> str:
     """Return ``scheme://host[:port]`` with no trailing slash, refusing what cannot be an endpoint.
 
-    An endpoint needs ``https://``; plain ``http://`` is allowed only for loopback addresses (the emulator),
-    because keys and tokens would otherwise travel in clear text.
+    An endpoint needs ``https://``; plain ``http://`` is allowed only for ``localhost``, ``127.0.0.0/8`` and
+    ``::1`` (the emulator), because keys and tokens would otherwise travel in clear text. An endpoint with the
+    API path pasted in (``.../customvision/v3.3/training``) is refused, naming the endpoint to pass instead.
     """
     if not isinstance(endpoint, str) or not endpoint.strip():
         raise ConfigurationError(
@@ -181,6 +217,13 @@ def normalize_endpoint(endpoint: str) -> str:
             "use https:// (plain http is allowed only for loopback addresses such as the emulator)"
         )
     path = re.sub(r"/{2,}", "/", parts.path).rstrip("/")
+    pasted = _API_PATH.search(path)
+    if pasted:
+        base = f"{parts.scheme}://{parts.netloc}{path[: pasted.start()]}"
+        raise ConfigurationError(
+            f"the endpoint {text!r} includes the API path {path[pasted.start() :]!r}; pass the resource's "
+            f"endpoint alone, {base + '/'!r}: the client adds /customvision/<version>/<training|prediction> itself"
+        )
     return f"{parts.scheme}://{parts.netloc}{path}"
 
 
@@ -215,6 +258,17 @@ class Resource:
             raise ConfigurationError(f"unknown resource kind {self.kind!r}; expected one of {kinds}") from None
         if isinstance(self.resource_id, str):
             object.__setattr__(self, "resource_id", AzureResourceId.parse(self.resource_id))
+        elif self.resource_id is not None and not isinstance(self.resource_id, AzureResourceId):
+            raise InvalidResourceIdError(
+                f"a resource id must be a string or an AzureResourceId, not {type(self.resource_id).__name__}"
+            )
+        host = (urlsplit(self.endpoint).hostname or "").lower()
+        if is_token_credential(self.credential) and host.endswith(_REGIONAL_HOSTS):
+            raise ConfigurationError(
+                f"{host} is a regional endpoint, which accepts keys only: a token credential (Microsoft Entra ID) "
+                "needs the resource's custom subdomain endpoint, https://<resource-name>.cognitiveservices.azure.com/ "
+                "(shown under 'Keys and Endpoint' in the Azure portal)"
+            )
 
     def __repr__(self) -> str:
         rid = f", resource_id='{self.resource_id}'" if self.resource_id else ""

@@ -10,13 +10,24 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import anyio
+import anyio.to_thread
 import httpx
 
 from ._errors import INVALID_KEY_MESSAGE, ServiceError, gateway_error, json_response
 from ._faults import CallKind, Fault, FaultInjection, FaultPlan, Throttle, throttled_message
 from ._images import RESIZED_MAX_SIDE, THUMBNAIL_MAX_SIDE, rendition
+from ._latency import ServiceLatency
 from ._resources import PREDICTION_KIND, TRAINING_KIND, EmulatorResource
-from ._routes import API_PATH, PREDICTION_ROUTES, PREDICTION_VERSIONS, TRAINING_ROUTES, TRAINING_VERSIONS, find_route
+from ._routes import (
+    API_PATH,
+    PREDICTION_ROUTES,
+    PREDICTION_VERSIONS,
+    TRAINING_ROUTES,
+    TRAINING_VERSIONS,
+    Route,
+    find_route,
+)
 from ._service import RequestContext, Service
 from ._state import Store
 
@@ -51,6 +62,7 @@ class Emulator:
         accepted_tokens: Mapping[str, str] | None = None,
         seed: int = 0,
         *,
+        latency: ServiceLatency | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._store = Store(Path(data_dir) if data_dir is not None else None)
@@ -58,6 +70,7 @@ class Emulator:
         self._throttle = Throttle(clock) if throttle else None
         self._faults = FaultPlan(faults) if faults is not None else None
         self._accepted_tokens = dict(accepted_tokens or {})
+        self.latency = latency or ServiceLatency()
         self.training_resource = self.add_resource(DEFAULT_TRAINING_RESOURCE, TRAINING_KIND, training_key, tier)
         self.prediction_resource = self.add_resource(DEFAULT_PREDICTION_RESOURCE, PREDICTION_KIND, prediction_key, tier)
         self._resume_background_work()
@@ -74,11 +87,24 @@ class Emulator:
             self._service.resources[name] = resource
         return resource
 
+    @property
+    def resources(self) -> list[EmulatorResource]:
+        """Every resource (account) of this emulator, in the order they were added."""
+        with self._store.lock:
+            return list(self._service.resources.values())
+
+    def accept_tokens(self, tokens: Mapping[str, str]) -> None:
+        """Accept more bearer tokens: token -> name of the resource it authorises."""
+        unknown = set(tokens.values()) - set(self._service.resources)
+        if unknown:
+            raise ValueError(f"no resource named {', '.join(sorted(unknown))}")
+        self._accepted_tokens.update(tokens)
+
     # --- faces -----------------------------------------------------------------------------------------------------
 
-    def transport(self) -> httpx.MockTransport:
+    def transport(self) -> EmulatorTransport:
         """An in-process transport for both `httpx.Client(transport=...)` and `httpx.AsyncClient(transport=...)`."""
-        return httpx.MockTransport(self.handle)
+        return EmulatorTransport(self)
 
     def serve(self, host: str = "127.0.0.1", port: int = 5000) -> EmulatorServer:
         """Serve over HTTP on a background thread (`port=0` picks a free port)."""
@@ -101,42 +127,74 @@ class Emulator:
     # --- the service as a function ---------------------------------------------------------------------------------
 
     def handle(self, request: httpx.Request) -> httpx.Response:
-        """Answer one request like the service would; raises `httpx.RemoteProtocolError` for a dropped connection."""
+        """Answer one request like the service would, after its simulated service time (sleeping this thread);
+        raises `httpx.RemoteProtocolError` for a dropped connection."""
         request.read()
-        request_id = str(uuid.uuid4())
-        response = self._answer(request, request_id)
-        response.headers["apim-request-id"] = request_id
+        response, delay = self.answer(request)
+        if delay > 0:
+            time.sleep(delay)
         return response
 
-    def _answer(self, request: httpx.Request, request_id: str) -> httpx.Response:
+    async def handle_async(self, request: httpx.Request) -> httpx.Response:
+        """`handle` for async callers: the work runs on a worker thread and the simulated service time is an
+        async sleep, so the caller's event loop (asyncio or trio) keeps running."""
+        await request.aread()
+        response, delay = await anyio.to_thread.run_sync(self.answer, request)
+        if delay > 0:
+            await anyio.sleep(delay)
+        return response
+
+    def answer(self, request: httpx.Request) -> tuple[httpx.Response, float]:
+        """The answer to a request whose body was read, and how long the service would take to give it."""
+        request_id = str(uuid.uuid4())
+        response, delay = self._answer(request, request_id)
+        response.headers["apim-request-id"] = request_id
+        return response, delay
+
+    def _answer(self, request: httpx.Request, request_id: str) -> tuple[httpx.Response, float]:
         raw_path = request.url.raw_path.decode("ascii").split("?", 1)[0]
         path = "/" + raw_path.lstrip("/")  # .NET clients send `//customvision/...`
         if path.startswith("/emulator/"):
-            return self._serve_download(request.method, path)
+            return self._serve_download(request.method, path), 0.0
         match = API_PATH.fullmatch(path)
         if match is None:
-            return gateway_error(404, "Resource not found")
+            return gateway_error(404, "Resource not found"), 0.0
         api, version = match.group("api").lower(), match.group("version").lower()
         versions = TRAINING_VERSIONS if api == "training" else PREDICTION_VERSIONS
         if version not in versions:
-            return gateway_error(404, "Resource not found")
+            return gateway_error(404, "Resource not found"), 0.0
         fault = self._faults.next_fault() if self._faults is not None else Fault.NONE
-        if fault is not Fault.NONE:
-            faulted = self._apply_fault(fault, request)
-            if faulted is not None:
-                return faulted
+        fault_delay = 0.0
+        if fault is Fault.DELAY:
+            fault_delay = self._faults.settings.delay_seconds if self._faults is not None else 0.0
+        elif fault is not Fault.NONE:
+            return self._fault_response(fault, request), 0.0
         resource = self._authenticate(request, api)
         if resource is None:
-            return gateway_error(401, INVALID_KEY_MESSAGE)
+            return gateway_error(401, INVALID_KEY_MESSAGE), fault_delay
         operation_path = match.group("operation") or "/"
         found = find_route(TRAINING_ROUTES if api == "training" else PREDICTION_ROUTES, request.method, operation_path)
         if found is None:
-            return gateway_error(404, "Resource not found")
+            return gateway_error(404, "Resource not found"), fault_delay
         route, raw_params = found
         if self._throttle is not None:
             kind = _call_kind(api, route.operation_id)
             if not self._throttle.admit(resource.name, resource.tier, kind):
-                return gateway_error(429, throttled_message(kind, resource.tier, 1), {"Retry-After": "1"})
+                message = throttled_message(kind, resource.tier, 1)
+                return gateway_error(429, message, {"Retry-After": "1"}), fault_delay
+        delay = fault_delay + self.latency.for_operation(api, route.operation_id)
+        return self._run(route, request, resource, raw_params, version, request_id), delay
+
+    def _run(
+        self,
+        route: Route,
+        request: httpx.Request,
+        resource: EmulatorResource,
+        raw_params: dict[str, str],
+        version: str,
+        request_id: str,
+    ) -> httpx.Response:
+        """Run the operation under the store lock and save the state after a change."""
         params = {name: urllib.parse.unquote(value) for name, value in raw_params.items()}
         params["version"] = version
         url = request.url
@@ -159,7 +217,7 @@ class Emulator:
                     return json_response(500, {"code": "ErrorStorage", "message": "Saving state failed."})
         return response
 
-    def _apply_fault(self, fault: Fault, request: httpx.Request) -> httpx.Response | None:
+    def _fault_response(self, fault: Fault, request: httpx.Request) -> httpx.Response:
         settings = self._faults.settings if self._faults is not None else FaultInjection()
         if fault is Fault.THROTTLE:
             seconds = settings.retry_after_seconds
@@ -167,10 +225,7 @@ class Emulator:
             return gateway_error(429, message, {"Retry-After": str(seconds)})
         if fault is Fault.UNAVAILABLE:
             return gateway_error(503, "The service is temporarily unavailable (emulated fault).")
-        if fault is Fault.DROP:
-            raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
-        time.sleep(settings.delay_seconds)
-        return None
+        raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
 
     def _authenticate(self, request: httpx.Request, api: str) -> EmulatorResource | None:
         key = request.headers.get(_KEY_HEADERS[api]) or request.headers.get(_GENERIC_KEY_HEADER)
@@ -222,6 +277,21 @@ class Emulator:
         for project in state.projects.values():
             if project.status == "Importing":
                 project.status = "Succeeded"
+
+
+class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """The in-process transport of an `Emulator`, for sync and async httpx clients alike."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self._emulator = emulator
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Answer on the calling thread."""
+        return self._emulator.handle(request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Answer without blocking the event loop."""
+        return await self._emulator.handle_async(request)
 
 
 def _call_kind(api: str, operation_id: str) -> CallKind:

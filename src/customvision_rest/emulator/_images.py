@@ -57,7 +57,9 @@ def inspect_image(data: bytes, max_bytes: int) -> ImageInfo:
             image = Image.open(io.BytesIO(data))
             image_format = image.format
             width, height = image.size
-            image.verify()
+            if max(width, height) <= MAX_IMAGE_SIDE:
+                # Decode every pixel: a truncated or corrupt file fails here, not later in training or prediction.
+                image.load()
     except Image.DecompressionBombWarning as error:
         raise ImageRejectedError(str(error), too_large=True) from error
     except Exception as error:  # Pillow raises many types for corrupt data; all mean "unreadable".

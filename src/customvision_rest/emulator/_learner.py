@@ -59,9 +59,11 @@ def _features_of_image(image: Image.Image) -> FloatArray:
     edge_hist = np.histogram(orientation, bins=8, range=(0.0, np.pi), weights=magnitude)[0]
     edge_hist = edge_hist / (edge_hist.sum() + 1e-9)
     shape = _saliency_shape(saturation)
-    return np.concatenate(
+    # Annotated because numpy 2.2's stubs (the newest numpy on Python 3.10) type this concatenation as Any.
+    features: FloatArray = np.concatenate(
         [hue_hist, vivid_hist, sat_hist, val_hist, cells.ravel(), edge_hist, shape, [magnitude.mean()]]
     ).astype(np.float64)
+    return features
 
 
 def _saliency_shape(saturation: FloatArray) -> FloatArray:

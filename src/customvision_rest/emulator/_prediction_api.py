@@ -88,10 +88,12 @@ def _predict(service: Service, context: RequestContext, *, detect: bool, url: bo
     except ImageRejectedError as rejected:
         code = "BadRequestImageSizeBytes" if rejected.too_large else "BadRequestImageFormat"
         raise bad_request(code, rejected.reason) from rejected
-    predictions = service.predict(iteration, data, with_tag_type=context.params.get("version") != "3.0")
+    predictions = service.predict(iteration, data)
     if store:
         application = context.query.get("application")
         store_prediction(service, project, iteration, data, info, predictions, context.request_id, application)
+    if context.params.get("version") == "3.0":  # the v3.0 Prediction has no tagType
+        predictions = [{k: v for k, v in p.items() if k != "tagType"} for p in predictions]
     return prediction_response(context, project, iteration, predictions)
 
 

@@ -63,6 +63,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # Python's default backlog of 5 makes the kernel drop SYNs when many clients connect at once; they then wait
+    # a second or more for a retransmission, or are reset. The kernel caps this at net.core.somaxconn.
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], emulator: Emulator) -> None:
         super().__init__(address, _RequestHandler)

@@ -68,6 +68,18 @@ class BlobStore:
         if not path.exists():
             write_atomically(path, data)
 
+    def collect(self, referenced: set[str]) -> int:
+        """Delete the files of blobs no record refers to (left by a crash between a blob and its state) and
+        temporary files of interrupted writes; return how many files were removed."""
+        if self._directory is None or not self._directory.exists():
+            return 0
+        removed = 0
+        for path in self._directory.glob("*/*"):
+            if path.is_file() and (path.name.endswith(".tmp") or path.name not in referenced):
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
     def get(self, key: str) -> bytes | None:
         """The bytes stored under `key`, or None."""
         if self._directory is None:
@@ -94,6 +106,7 @@ class Project:
     last_modified: str
     status: str = "Succeeded"
     augmentation_methods: dict[str, bool] | None = None
+    thumbnail_hash: str | None = None  # the content hash of the image shown as the project's thumbnail
 
 
 @dataclass
@@ -175,6 +188,8 @@ class Iteration:
     samples: list[TrainingSample]
     started_at: float
     trained_at: str | None = None
+    training_started: bool = False  # the job has begun: the service then reports the domain and type
+    training_error_details: str | None = None
     training_time_in_minutes: int = 0
     publish_name: str | None = None
     publish_resource_id: str | None = None
@@ -220,6 +235,36 @@ class State:
     predictions: dict[str, StoredPrediction] = field(default_factory=dict)
     artifacts: dict[str, Artifact] = field(default_factory=dict)
     project_export_tokens: dict[str, str] = field(default_factory=dict)  # token -> project id
+    # Not persisted, rebuilt on load: project id -> content hash -> image id, so that duplicate checks and image
+    # counts cost the same however large a project grows.
+    image_index: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def add_image(self, image: StoredImage) -> None:
+        """Store an image and index it by content."""
+        self.images[image.id] = image
+        self.image_index.setdefault(image.project_id, {})[image.content_hash] = image.id
+
+    def remove_image(self, image_id: str) -> None:
+        """Forget an image (no-op if absent)."""
+        image = self.images.pop(image_id, None)
+        if image is not None:
+            by_hash = self.image_index.get(image.project_id, {})
+            if by_hash.get(image.content_hash) == image_id:
+                del by_hash[image.content_hash]
+
+    def forget_project_images(self, project_id: str) -> None:
+        """Forget every image of a project."""
+        for image_id in list(self.image_index.pop(project_id, {}).values()):
+            self.images.pop(image_id, None)
+
+    def image_with_content(self, project_id: str, content_hash: str) -> StoredImage | None:
+        """The project's image with these bytes, if any."""
+        image_id = self.image_index.get(project_id, {}).get(content_hash)
+        return self.images.get(image_id) if image_id is not None else None
+
+    def image_count(self, project_id: str) -> int:
+        """How many images the project has."""
+        return len(self.image_index.get(project_id, {}))
 
 
 _RECORD_TYPES: dict[str, type[Any]] = {
@@ -240,7 +285,8 @@ def _state_to_json(state: State) -> dict[str, Any]:
     }
 
 
-def _record_from_json(record_type: type[Any], data: dict[str, Any]) -> Any:
+def record_from_json(record_type: type[Any], data: dict[str, Any]) -> Any:
+    """A record of `record_type` from its `dataclasses.asdict` form."""
     if record_type is StoredImage:
         data = {**data, "regions": [Region(**region) for region in data["regions"]]}
     elif record_type is Iteration:
@@ -260,8 +306,10 @@ def _state_from_json(data: dict[str, Any]) -> State:
     for name, record_type in _RECORD_TYPES.items():
         records = getattr(state, name)
         for item in data.get(name, []):
-            record = _record_from_json(record_type, item)
+            record = record_from_json(record_type, item)
             records[record.id] = record
+    for image in list(state.images.values()):
+        state.add_image(image)
     return state
 
 
@@ -275,7 +323,20 @@ class Store:
         self.state = State()
         if data_dir is not None:
             data_dir.mkdir(parents=True, exist_ok=True)
+            for leftover in data_dir.glob(f".{STATE_FILE}.*.tmp"):
+                leftover.unlink(missing_ok=True)  # an interrupted write of the state
             self.rollback()
+            self.blobs.collect(self.referenced_blobs())
+
+    def referenced_blobs(self) -> set[str]:
+        """The keys of every blob a record refers to."""
+        state = self.state
+        keys = {image.content_hash for image in state.images.values()}
+        keys |= {prediction.content_hash for prediction in state.predictions.values()}
+        keys |= {artifact.blob_key for artifact in state.artifacts.values()}
+        keys |= {project.thumbnail_hash for project in state.projects.values() if project.thumbnail_hash}
+        keys |= {sample.content_hash for iteration in state.iterations.values() for sample in iteration.samples}
+        return keys
 
     def rollback(self) -> None:
         """Return to the last committed state after a failed request (a no-op in memory)."""

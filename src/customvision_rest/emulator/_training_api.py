@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import hashlib
 import json
 import re
@@ -17,12 +18,13 @@ from typing import Any
 import httpx
 import numpy as np
 
-from . import _learner
+from . import _learner, _state
 from ._bodies import read_image_body, read_image_url, uploaded_files
-from ._domains import DOMAINS, DOMAINS_BY_ID, EXPORT_PLATFORMS, GENERAL_CLASSIFICATION_ID
+from ._domains import DOMAINS, DOMAINS_BY_ID, GENERAL_CLASSIFICATION_ID
 from ._errors import bad_request, json_response, not_found
 from ._images import MAX_PREDICTION_IMAGE_BYTES, MAX_TRAINING_IMAGE_BYTES, ImageRejectedError, inspect_image
 from ._prediction_api import prediction_response, store_prediction
+from ._predictor import prediction_entry
 from ._service import (
     CLASSIFICATION_MIN_IMAGES_PER_TAG,
     DETECTION_MIN_IMAGES_PER_TAG,
@@ -84,7 +86,9 @@ def get_domain(service: Service, context: RequestContext) -> httpx.Response:
 def get_projects(service: Service, context: RequestContext) -> httpx.Response:
     """GetProjects."""
     projects = [p for p in service.store.state.projects.values() if p.resource == context.resource.name]
-    return json_response(200, [service.project_json(p) for p in sorted(projects, key=lambda p: p.created)])
+    return json_response(
+        200, [service.project_json(p, context.base_url) for p in sorted(projects, key=lambda p: p.created)]
+    )
 
 
 def _validate_project_name(name: str) -> str:
@@ -132,12 +136,14 @@ def create_project(service: Service, context: RequestContext) -> httpx.Response:
         last_modified=now,
     )
     service.store.state.projects[project.id] = project
-    return json_response(200, service.project_json(project))
+    return json_response(200, service.project_json(project, context.base_url))
 
 
 def get_project(service: Service, context: RequestContext) -> httpx.Response:
     """GetProject."""
-    return json_response(200, service.project_json(service.project(context, context.params["projectId"])))
+    return json_response(
+        200, service.project_json(service.project(context, context.params["projectId"]), context.base_url)
+    )
 
 
 def delete_project(service: Service, context: RequestContext) -> httpx.Response:
@@ -146,7 +152,8 @@ def delete_project(service: Service, context: RequestContext) -> httpx.Response:
     state = service.store.state
     if any(i.publish_name for i in service.project_iterations(project)):
         raise bad_request("BadRequestIterationIsPublished", "Unpublish every iteration before deleting the project.")
-    for table in (state.tags, state.images, state.iterations, state.predictions, state.artifacts):
+    state.forget_project_images(project.id)
+    for table in (state.tags, state.iterations, state.predictions, state.artifacts):
         for key in [key for key, record in table.items() if record.project_id == project.id]:
             del table[key]
     del state.projects[project.id]
@@ -181,7 +188,7 @@ def update_project(service: Service, context: RequestContext) -> httpx.Response:
     if isinstance(augmentation, dict):
         project.augmentation_methods = {str(k): bool(v) for k, v in augmentation.items()}
     project.last_modified = utc_now()
-    return json_response(200, service.project_json(project))
+    return json_response(200, service.project_json(project, context.base_url))
 
 
 def get_artifact(service: Service, context: RequestContext) -> httpx.Response:
@@ -236,8 +243,9 @@ def export_project(service: Service, context: RequestContext) -> httpx.Response:
 
 
 def import_project(service: Service, context: RequestContext) -> httpx.Response:
-    """ImportProject: copies tags, images, regions and metadata now; the project reports `Importing` until
-    `min_training_seconds` have passed, then `Succeeded` (iterations are not copied)."""
+    """ImportProject: copies tags, images, regions, metadata, the thumbnail and the trained iterations (not their
+    publications) now; the project reports `Importing` until `min_training_seconds` have passed, then
+    `Succeeded`."""
     state = service.store.state
     source_id = state.project_export_tokens.get(context.query.get("token", ""))
     source = state.projects.get(source_id or "")
@@ -260,8 +268,10 @@ def import_project(service: Service, context: RequestContext) -> httpx.Response:
         last_modified=now,
         status="Importing",
         augmentation_methods=source.augmentation_methods,
+        thumbnail_hash=source.thumbnail_hash,
     )
     state.projects[target.id] = target
+    id_map: dict[str, str] = {source.id: target.id}
     tag_map: dict[str, str] = {}
     for tag in service.project_tags(source):
         copy = Tag(new_id(), target.id, tag.name, tag.description, tag.type, tag.created)
@@ -283,7 +293,10 @@ def import_project(service: Service, context: RequestContext) -> httpx.Response:
                 new_id(), tag_map[region.tag_id], region.left, region.top, region.width, region.height, region.created
             )
             copy_image.regions.append(copy_region)
-        state.images[copy_image.id] = copy_image
+        state.add_image(copy_image)
+        id_map[image.id] = copy_image.id
+    id_map.update(tag_map)
+    _copy_trained_iterations(service, source, target, id_map, now)
     started = time.time()
 
     def finish_import() -> None:
@@ -296,7 +309,32 @@ def import_project(service: Service, context: RequestContext) -> httpx.Response:
                 service.store.commit()
 
     service.start_background("import", finish_import)
-    return json_response(200, service.project_json(target))
+    return json_response(200, service.project_json(target, context.base_url))
+
+
+def _copy_trained_iterations(
+    service: Service, source: Project, target: Project, id_map: Mapping[str, str], now: str
+) -> None:
+    """Copy the source's completed iterations, with their models and evaluations, onto the new ids."""
+    for iteration in service.project_iterations(source):
+        if iteration.status != "Completed":
+            continue
+        copy = _remap_ids(dataclasses.asdict(iteration), id_map)
+        copy.update(id=new_id(), project_id=target.id, created=now, last_modified=now)
+        copy.update(publish_name=None, publish_resource_id=None, exports=[])
+        record = _state.record_from_json(Iteration, copy)
+        service.store.state.iterations[record.id] = record
+
+
+def _remap_ids(value: Any, id_map: Mapping[str, str]) -> Any:
+    """`value` (plain JSON data) with every id of `id_map`, as a string or a key, replaced by its new id."""
+    if isinstance(value, str):
+        return id_map.get(value, value)
+    if isinstance(value, dict):
+        return {id_map.get(key, key): _remap_ids(item, id_map) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_remap_ids(item, id_map) for item in value]
+    return value
 
 
 # --- tags -----------------------------------------------------------------------------------------------------------
@@ -506,10 +544,8 @@ def _summary(service: Service, context: RequestContext, results: list[dict[str, 
 def _result(
     service: Service, context: RequestContext, source: str | None, status: str, image: StoredImage | None
 ) -> dict[str, Any]:
-    result: dict[str, Any] = {"sourceUrl": source, "status": status}
-    if image is not None:
-        result["image"] = service.image_json(image, context.base_url)
-    return result
+    image_json = service.image_json(image, context.base_url) if image is not None else None
+    return {"sourceUrl": source, "status": status, "image": image_json}
 
 
 def _batch_tag_ids(
@@ -612,10 +648,11 @@ def create_images_from_predictions(service: Service, context: RequestContext) ->
     """CreateImagesFromPredictions: images from stored predictions, by prediction id."""
 
     def read(project: Project, entry: dict[str, Any]) -> tuple[str | None, bytes | None]:
-        prediction = service.store.state.predictions.get(str(entry.get("id") or "").lower())
+        prediction_id = str(entry.get("id") or "").lower()
+        prediction = service.store.state.predictions.get(prediction_id)
         if prediction is None or prediction.project_id != project.id:
-            return None, None
-        return None, service.store.blobs.get(prediction.content_hash)
+            return prediction_id or None, None
+        return prediction.id, service.store.blobs.get(prediction.content_hash)
 
     return _ingest_json_batch(service, context, read)
 
@@ -623,10 +660,10 @@ def create_images_from_predictions(service: Service, context: RequestContext) ->
 def delete_images(service: Service, context: RequestContext) -> httpx.Response:
     """DeleteImages: by ids (at most 256) answers 204, `allImages=true` answers 202."""
     project = service.project(context, context.params["projectId"])
-    images = service.store.state.images
+    state = service.store.state
+    images = state.images
     if bool_param(context.query, "allImages"):
-        for image in service.project_images(project):
-            del images[image.id]
+        state.forget_project_images(project.id)
         return httpx.Response(202)
     ids = [image_id.lower() for image_id in csv_param(context.query, "imageIds")]
     if not ids:
@@ -634,7 +671,7 @@ def delete_images(service: Service, context: RequestContext) -> httpx.Response:
     _require_batch_size(len(ids), MAX_IDS, "BadRequestExceededBatchSize", "image ids")
     for image_id in ids:
         if image_id in images and images[image_id].project_id == project.id:
-            del images[image_id]
+            state.remove_image(image_id)
     return no_content()
 
 
@@ -847,8 +884,11 @@ def train_project(service: Service, context: RequestContext) -> httpx.Response:
         started_at=time.time(),
     )
     service.store.state.iterations[iteration.id] = iteration
+    queued = service.iteration_json(iteration)
     service.start_background("training", lambda: service.train(iteration.id))
-    return json_response(200, service.iteration_json(iteration))
+    # `Thread.start` returns once the job runs: from now on the iteration reports its domain and type.
+    iteration.training_started = True
+    return json_response(200, queued)
 
 
 def get_iterations(service: Service, context: RequestContext) -> httpx.Response:
@@ -1075,21 +1115,18 @@ def get_image_performances(service: Service, context: RequestContext) -> httpx.R
         image = service.store.state.images.get(entry["imageId"])
         if image is None:
             continue
+        scored: list[tuple[str, float, dict[str, float] | None]]
         if "probabilities" in entry:
-            predictions = [
-                {"probability": p, "tagId": tag_id, "tagName": iteration.tag_names.get(tag_id)}
-                for tag_id, p in entry["probabilities"].items()
-            ]
+            scored = [(tag_id, p, None) for tag_id, p in entry["probabilities"].items()]
         else:
-            predictions = [
-                {
-                    "probability": d["probability"],
-                    "tagId": d["tagId"],
-                    "tagName": iteration.tag_names.get(d["tagId"]),
-                    "boundingBox": dict(zip(("left", "top", "width", "height"), d["box"], strict=True)),
-                }
+            scored = [
+                (d["tagId"], d["probability"], dict(zip(("left", "top", "width", "height"), d["box"], strict=True)))
                 for d in entry["detections"]
             ]
+        predictions = [
+            prediction_entry(p, tag_id, iteration.tag_names.get(tag_id), service.tag_type(tag_id), box)
+            for tag_id, p, box in scored
+        ]
         predictions.sort(key=lambda p: -p["probability"])
         wire = service.image_json(image, context.base_url)
         results.append(
@@ -1150,7 +1187,8 @@ def export_iteration(service: Service, context: RequestContext) -> httpx.Respons
         raise bad_request(
             "BadRequestExportPlatformNotSupportedForAdvancedTraining", "Advanced training cannot be exported."
         )
-    platform = next((p for p in EXPORT_PLATFORMS if p.lower() == context.query.get("platform", "").lower()), None)
+    wanted = context.query.get("platform", "").lower()
+    platform = next((p for p in domain.exportable_platforms if p.lower() == wanted), None)
     if platform is None:
         raise bad_request("BadRequestExportValidationFailed", f"Unknown platform {context.query.get('platform')!r}.")
     flavor = context.query.get("flavor") or None
@@ -1204,6 +1242,11 @@ def _decode_continuation(value: str | None) -> int:
         raise bad_request("BadRequestPredictionInvalidQueryParameters", "Invalid continuation token.") from error
 
 
+def _encode_continuation(following: int, total: int) -> str | None:
+    """The token of the page starting at `following`, or None after the last page."""
+    return base64.urlsafe_b64encode(str(following).encode()).decode().rstrip("=") if following < total else None
+
+
 def query_predictions(service: Service, context: RequestContext) -> httpx.Response:
     """QueryPredictions: filter, order and page with a session/continuation token."""
     project = service.project(context, context.params["projectId"])
@@ -1239,16 +1282,17 @@ def query_predictions(service: Service, context: RequestContext) -> httpx.Respon
     start = _decode_continuation(token.get("continuation"))
     page = predictions[start : start + max_count]
     following = start + len(page)
+    # The echoed token carries every key of PredictionQueryToken, null where the caller gave none.
     next_token = {
-        **token,
         "session": token.get("session") or new_id(),
-        "continuation": (
-            base64.urlsafe_b64encode(str(following).encode()).decode().rstrip("=")
-            if following < len(predictions)
-            else None
-        ),
-        "maxCount": max_count,
+        "continuation": _encode_continuation(following, len(predictions)),
+        "maxCount": token["maxCount"] if token.get("maxCount") is not None else max_count,
         "orderBy": token.get("orderBy") or "Newest",
+        "tags": token.get("tags"),
+        "iterationId": token.get("iterationId"),
+        "startTime": token.get("startTime"),
+        "endTime": token.get("endTime"),
+        "application": token.get("application"),
     }
     results = [
         {
@@ -1318,7 +1362,7 @@ def _suggestions(
         data = service.store.blobs.get(image.content_hash)
         if data is None:
             continue
-        predictions = service.predict(iteration, data, with_tag_type=False)
+        predictions = service.predict(iteration, data)
         top = float(predictions[0]["probability"]) if predictions else 0.0
         # Uncertainty: how far the best guess is from certain (0 = sure, 1 = no idea).
         results.append((image, predictions, 1.0 - top))
@@ -1378,14 +1422,12 @@ def query_suggested_images(service: Service, context: RequestContext) -> httpx.R
     page = matching[start : start + max_count]
     following = start + len(page)
     token = {
-        **query,
+        "tagIds": query.get("tagIds"),
+        "threshold": query.get("threshold"),
         "session": query.get("session") or new_id(),
-        "continuation": (
-            base64.urlsafe_b64encode(str(following).encode()).decode().rstrip("=")
-            if following < len(matching)
-            else None
-        ),
+        "continuation": _encode_continuation(following, len(matching)),
         "maxCount": max_count,
+        "sortBy": query.get("sortBy"),
     }
     results = [
         {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
@@ -25,6 +25,9 @@ class CustomVisionModel(BaseModel):
     Fields the model does not declare are kept (``model_extra``) and serialised back unchanged.
     """
 
+    read_only_fields: ClassVar[frozenset[str]] = frozenset()
+    """Fields the service sets and ignores in a request (``readOnly`` in the specification); never sent."""
+
     model_config = ConfigDict(
         alias_generator=to_camel,
         validate_by_name=True,
@@ -37,6 +40,28 @@ class CustomVisionModel(BaseModel):
     def to_wire(self) -> dict[str, Any]:
         """Return the JSON-ready camelCase dict the service expects, omitting unset optional fields."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    def to_request(self) -> dict[str, Any]:
+        """Return the body to send: :meth:`to_wire` without the read-only fields, at any depth.
+
+        A model read from the service and sent back (an updated project, tag or iteration) then carries
+        only what the service lets a caller change, as the official clients send it.
+        """
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=_read_only_exclusion(self))
+
+
+def _read_only_exclusion(model: CustomVisionModel) -> dict[str, Any]:
+    """The ``exclude`` argument of ``model_dump`` that leaves out every read-only field inside ``model``."""
+    excluded: dict[str, Any] = dict.fromkeys(type(model).read_only_fields, True)
+    for name in type(model).model_fields:
+        if name in excluded:
+            continue
+        value = getattr(model, name)
+        if isinstance(value, CustomVisionModel):
+            inner = _read_only_exclusion(value)
+            if inner:
+                excluded[name] = inner
+    return excluded
 
 
 def _as_utc(value: datetime) -> datetime:

@@ -25,6 +25,7 @@ from .prediction import BoundingBox, CustomVisionErrorCode, ImagePrediction, Pre
 
 __all__ = [
     "Classifier",
+    "CustomBaseModelInfo",
     "CustomVisionError",
     "Domain",
     "DomainType",
@@ -60,6 +61,7 @@ __all__ = [
     "Iteration",
     "IterationPerformance",
     "IterationStatus",
+    "ModelInformation",
     "OrderBy",
     "PredictionQueryResult",
     "PredictionQueryTag",
@@ -251,14 +253,31 @@ class CustomVisionError(CustomVisionModel):
 # ------------------------------------------------------------------------------------- domains, projects
 
 
+class ModelInformation(CustomVisionModel):
+    """What the service says about a compact domain's model: a short description and its size.
+
+    Not in any published specification; the real service sends it on 3.4-preview (null for domains that
+    cannot be exported).
+    """
+
+    estimated_model_size_in_megabytes: int | None = None
+    description: str | None = None
+
+
 class Domain(CustomVisionModel):
-    """A base model a project can be trained on (general, food, compact variants, detection...)."""
+    """A base model a project can be trained on (general, food, compact variants, detection...).
+
+    ``exportable_platforms`` and ``model_information`` are sent by the real service on 3.4-preview though no
+    published specification lists them; older versions leave them out.
+    """
 
     id: UUID | None = None
     name: str | None = None
     type: DomainType | None = None
     exportable: bool | None = None
     enabled: bool | None = None
+    exportable_platforms: _List[ExportPlatform] = Field(default_factory=list)
+    model_information: ModelInformation | None = None
 
 
 class ImageProcessingSettings(CustomVisionModel):
@@ -270,6 +289,8 @@ class ImageProcessingSettings(CustomVisionModel):
 class ProjectSettings(CustomVisionModel):
     """A project's domain, classification type, export targets and preprocessing options."""
 
+    read_only_fields = frozenset({"use_negative_set", "detection_parameters"})
+
     domain_id: UUID | None = None
     classification_type: Classifier | None = None
     target_export_platforms: list[ExportPlatform] | None = None
@@ -280,6 +301,8 @@ class ProjectSettings(CustomVisionModel):
 
 class Project(CustomVisionModel):
     """A Custom Vision project: its name, description, settings and timestamps."""
+
+    read_only_fields = frozenset({"id", "created", "last_modified", "thumbnail_uri", "dr_mode_enabled"})
 
     id: UUID | None = None
     name: str
@@ -309,6 +332,8 @@ class ProjectExport(CustomVisionModel):
 
 class Tag(CustomVisionModel):
     """A label of a project, with the number of images that carry it."""
+
+    read_only_fields = frozenset({"id", "image_count"})
 
     id: UUID | None = None
     name: str
@@ -604,6 +629,13 @@ class ImageTagCreateSummary(CustomVisionModel):
 # ------------------------------------------------------------------------------------ iterations, exports
 
 
+class CustomBaseModelInfo(CustomVisionModel):
+    """The trained iteration of another project that an iteration was trained on top of (3.4-preview)."""
+
+    project_id: UUID
+    iteration_id: UUID
+
+
 class TrainingParameters(CustomVisionModel):
     """Optional body of a training request: restrict training to some of the project's tags."""
 
@@ -614,8 +646,30 @@ class Iteration(CustomVisionModel):
     """One trained (or training) version of a project's model.
 
     While training, ``domain_id``, ``classification_type`` and ``exportable_to`` may still be empty and
-    ``trained_at`` is set only once training completed.
+    ``trained_at`` is set only once training completed. Only ``name`` can be changed.
     """
+
+    read_only_fields = frozenset(
+        {
+            "id",
+            "status",
+            "created",
+            "last_modified",
+            "trained_at",
+            "project_id",
+            "exportable",
+            "exportable_to",
+            "domain_id",
+            "classification_type",
+            "training_type",
+            "reserved_budget_in_hours",
+            "training_time_in_minutes",
+            "publish_name",
+            "original_publish_resource_id",
+            "custom_base_model_info",
+            "training_error_details",
+        }
+    )
 
     id: UUID | None = None
     name: str
@@ -633,6 +687,9 @@ class Iteration(CustomVisionModel):
     training_time_in_minutes: int | None = None
     publish_name: str | None = None
     original_publish_resource_id: str | None = None
+    # Sent by the real service on 3.4-preview, though no published specification lists them.
+    custom_base_model_info: CustomBaseModelInfo | None = None
+    training_error_details: str | None = None
 
     @property
     def is_completed(self) -> bool:

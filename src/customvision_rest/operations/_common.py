@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import math
 import os
+import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any, TypeVar
 from urllib.parse import quote
@@ -13,23 +15,30 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, TypeAdapter
 
-from .._exceptions import ClientValidationError
+from .._exceptions import ClientValidationError, describe_problem
 from ..core.operation import Operation
 
 __all__ = [
+    "IMAGE_FORMATS",
     "Id",
     "ImageInput",
+    "check_image_collection",
+    "check_regions",
     "csv",
     "download",
     "flag",
+    "parse_bytes",
     "parse_json",
     "parse_list",
     "parse_model",
     "parse_nothing",
     "path_segment",
     "read_image",
+    "shown",
+    "sniff_image",
     "to_id",
     "to_ids",
+    "to_name",
     "MB",
 ]
 
@@ -44,6 +53,12 @@ ImageInput = bytes | bytearray | memoryview | str | os.PathLike[str] | IO[bytes]
 M = TypeVar("M", bound=BaseModel)
 
 
+def shown(value: object, limit: int = 80) -> str:
+    """``repr(value)``, cut to ``limit`` characters for a message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def to_id(value: Id, what: str) -> str:
     """Canonical text of an id, or a :class:`ClientValidationError` naming the argument."""
     if isinstance(value, uuid.UUID):
@@ -53,14 +68,34 @@ def to_id(value: Id, what: str) -> str:
             return str(uuid.UUID(value.strip()))
         except ValueError:
             pass
-    raise ClientValidationError(f"{what} must be a UUID, got {value!r}", limit="uuid", value=value)
+        hint = "; it looks like a name: pass the object's id (for example tag.id)" if value.strip() else ""
+        raise ClientValidationError(
+            f"{what} must be a UUID such as '8e2ce3b7-...-6a3d1f0c2b9e', got {shown(value)}{hint}",
+            limit="uuid",
+            value=value,
+        )
+    if hasattr(value, "id"):
+        raise ClientValidationError(
+            f"{what} must be an id (a UUID or its text), got a {type(value).__name__}: pass its .id",
+            limit="uuid",
+            value=type(value).__name__,
+        )
+    raise ClientValidationError(
+        f"{what} must be a UUID (uuid.UUID or its text), got {type(value).__name__} {shown(value)}",
+        limit="uuid",
+        value=value,
+    )
 
 
 def to_ids(values: Iterable[Id], what: str, *, limit: int | None = None, required: bool = True) -> list[str]:
     """Canonical ids, checked for form and count."""
     if isinstance(values, (str, uuid.UUID)):
         values = [values]
-    ids = [to_id(v, what) for v in values]
+    elif isinstance(values, (bytes, bytearray, memoryview, Mapping)) or not isinstance(values, Iterable):
+        raise ClientValidationError(
+            f"{what} must be a list of ids (UUIDs), got {type(values).__name__}", limit="type", value=None
+        )
+    ids = [to_id(v, f"{what}[{position}]") for position, v in enumerate(values)]
     if required and not ids:
         raise ClientValidationError(f"{what}: at least one id is needed", limit=f"{what} count", value=0)
     if limit is not None and len(ids) > limit:
@@ -70,6 +105,88 @@ def to_ids(values: Iterable[Id], what: str, *, limit: int | None = None, require
             value=len(ids),
         )
     return ids
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def to_name(value: object, what: str, *, required: bool = True, single_line: bool = True) -> str | None:
+    """A name or description as given, refusing non-strings, blank names and (in names) control characters.
+
+    Nothing is stripped or changed: a name is sent exactly as written, or refused.
+    """
+    if value is None and not required:
+        return None
+    if not isinstance(value, str):
+        raise ClientValidationError(
+            f"{what} must be a string, got {type(value).__name__} {shown(value)}", limit="type", value=None
+        )
+    if required and not value.strip():
+        raise ClientValidationError(f"{what} must not be empty or blank", limit=what, value=value)
+    if single_line and _CONTROL.search(value):
+        raise ClientValidationError(
+            f"{what} contains a control character (a line break, tab or NUL): {shown(value)}", limit=what, value=value
+        )
+    return value
+
+
+_REGION_SIDES = (("left", "width"), ("top", "height"))
+_EDGE_TOLERANCE = 1e-6
+"""Rounding slack for ``left + width`` and ``top + height`` against 1 (coordinates computed from pixels)."""
+
+
+def check_regions(regions: Iterable[Any], what: str) -> None:
+    """Refuse regions the service would refuse, before anything is sent: every coordinate a finite number in
+    0..1, a positive width and height, and the rectangle inside the image (``left + width <= 1``, ``top +
+    height <= 1``). ``regions`` holds models or mappings with ``left``, ``top``, ``width``, ``height``.
+    """
+    for position, region in enumerate(regions):
+        where = f"{what}[{position}]"
+        values: dict[str, float] = {}
+        for name in ("left", "top", "width", "height"):
+            value = region.get(name) if isinstance(region, Mapping) else getattr(region, name, None)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ClientValidationError(
+                    f"{where}.{name} must be a number from 0 to 1, got {shown(value)}", limit="region", value=value
+                )
+            if not math.isfinite(value) or not 0.0 <= value <= 1.0:
+                raise ClientValidationError(
+                    f"{where}.{name} is {value!r}; region coordinates are fractions of the image, from 0 to 1 "
+                    "(divide pixels by the image's width or height)",
+                    limit="region coordinates 0..1",
+                    value=value,
+                )
+            values[name] = float(value)
+        for start, size in _REGION_SIDES:
+            if values[size] <= 0.0:
+                raise ClientValidationError(
+                    f"{where}.{size} is {values[size]!r}; a region needs a positive {size}",
+                    limit="region size",
+                    value=values[size],
+                )
+            if values[start] + values[size] > 1.0 + _EDGE_TOLERANCE:
+                raise ClientValidationError(
+                    f"{where}: {start} + {size} = {values[start] + values[size]!r} goes past the image's edge; "
+                    f"it must be at most 1",
+                    limit="region inside the image",
+                    value=values[start] + values[size],
+                )
+
+
+def check_image_collection(images: object, what: str) -> None:
+    """Refuse one image given where a collection of images is expected (it would be iterated byte by byte)."""
+    if isinstance(images, (bytes, bytearray, memoryview, str, os.PathLike)) or hasattr(images, "read"):
+        raise ClientValidationError(
+            f"{what} must be a collection of images, got a single {type(images).__name__}; pass [image] to upload one",
+            limit="type",
+            value=type(images).__name__,
+        )
+    if not isinstance(images, Iterable):
+        raise ClientValidationError(
+            f"{what} must be an iterable of images (bytes, paths or binary files), got {type(images).__name__}",
+            limit="type",
+            value=type(images).__name__,
+        )
 
 
 def path_segment(value: str, what: str) -> str:
@@ -94,15 +211,17 @@ def read_image(image: ImageInput, *, max_bytes: int, what: str = "image") -> byt
     if isinstance(image, (bytes, bytearray, memoryview)):
         data = bytes(image)
     elif isinstance(image, (str, os.PathLike)):
-        path = Path(image)
-        if not path.is_file():
-            raise ClientValidationError(f"{what}: no such file {str(path)!r}", limit="file", value=str(path))
-        size = path.stat().st_size
-        _check_size(size, max_bytes, what)
-        data = path.read_bytes()
+        data = _read_path(image, max_bytes, what)
     elif hasattr(image, "read"):
-        data = image.read()
-        if isinstance(image, io.TextIOBase) or not isinstance(data, (bytes, bytearray)):
+        if isinstance(image, io.TextIOBase):
+            raise ClientValidationError(f"{what}: the file must be opened in binary mode ('rb')", limit="file mode")
+        try:
+            data = image.read()
+        except (OSError, ValueError) as exc:  # a closed or unreadable file
+            raise ClientValidationError(
+                f"{what}: the file could not be read ({describe_problem(exc)})", limit="file"
+            ) from None
+        if not isinstance(data, (bytes, bytearray)):
             raise ClientValidationError(f"{what}: the file must be opened in binary mode ('rb')", limit="file mode")
         data = bytes(data)
     else:
@@ -115,6 +234,28 @@ def read_image(image: ImageInput, *, max_bytes: int, what: str = "image") -> byt
     return data
 
 
+def _read_path(image: str | os.PathLike[str], max_bytes: int, what: str) -> bytes:
+    text = os.fspath(image)
+    if isinstance(text, str) and text.lower().startswith(("http://", "https://")):
+        raise ClientValidationError(
+            f"{what}: {shown(text)} is an address, not a file; use the *_url operation for images on the web",
+            limit="file",
+            value=text,
+        )
+    path = Path(text)
+    try:
+        size = path.stat().st_size if path.is_file() else None
+        data = path.read_bytes() if size is not None and size <= max_bytes else b""
+    except (OSError, ValueError) as exc:  # unreadable (permissions), or a name the system refuses (NUL)
+        raise ClientValidationError(
+            f"{what}: the file {str(path)!r} could not be read ({describe_problem(exc)})", limit="file"
+        ) from None
+    if size is None:
+        raise ClientValidationError(f"{what}: no such file {str(path)!r}", limit="file", value=str(path))
+    _check_size(size, max_bytes, what)
+    return data
+
+
 def _check_size(size: int, max_bytes: int, what: str) -> None:
     if size > max_bytes:
         raise ClientValidationError(
@@ -124,7 +265,26 @@ def _check_size(size: int, max_bytes: int, what: str) -> None:
         )
 
 
-def _parse_content(response: httpx.Response) -> bytes:
+IMAGE_FORMATS = (
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"GIF87a", "image/gif", ".gif"),
+    (b"GIF89a", "image/gif", ".gif"),
+    (b"BM", "image/bmp", ".bmp"),
+)
+"""The formats the service accepts, by their first bytes: (magic, content type, file extension)."""
+
+
+def sniff_image(data: bytes) -> tuple[str, str] | None:
+    """The content type and extension (``".jpg"``...) of an image from its first bytes, or ``None``."""
+    for magic, content_type, extension in IMAGE_FORMATS:
+        if data.startswith(magic):
+            return content_type, extension
+    return None
+
+
+def parse_bytes(response: httpx.Response) -> bytes:
+    """A parser giving the raw body (images, artifacts)."""
     return response.content
 
 
@@ -141,7 +301,7 @@ def download(url: str, what: str = "file") -> Operation[bytes]:
         path="",
         absolute_url=url,
         authenticated=False,
-        parse=_parse_content,
+        parse=parse_bytes,
     )
 
 

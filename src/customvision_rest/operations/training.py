@@ -12,20 +12,21 @@ are the constants at the top of this module.
 
 from __future__ import annotations
 
+import math
 import os
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, TypedDict, TypeVar, cast
 
 import httpx
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from .._exceptions import ClientValidationError, ConfigurationError
+from .._exceptions import ClientValidationError, ConfigurationError, OperationFailedError, describe_problem
 from ..core.operation import NO_BODY, Multipart, Operation, operation
 from ..core.resources import AzureResourceId, Resource, Role
-from ..models._base import CustomVisionModel
+from ..models import CustomVisionModel
 from ..models.prediction import ImagePrediction, ImageUrl, TagType
 from ..models.training import (
     Classifier,
@@ -65,16 +66,21 @@ from ._common import (
     MB,
     Id,
     ImageInput,
+    check_regions,
     csv,
     flag,
+    parse_bytes,
     parse_json,
     parse_list,
     parse_model,
     parse_nothing,
     read_image,
+    sniff_image,
     to_id,
     to_ids,
+    to_name,
 )
+from .prediction import MAX_PREDICTION_IMAGE_BYTES
 
 __all__ = [
     "MAX_DELETE_IMAGE_TAGS_IMAGES",
@@ -93,6 +99,9 @@ __all__ = [
     "MAX_TRAINING_IMAGE_BYTES",
     "TRAINING_API_VERSIONS",
     "TrainingOperations",
+    "TrainingOptions",
+    "check_metadata",
+    "coerce_model",
 ]
 
 # ------------------------------------------------------------------------------------------------ LIMITS
@@ -155,8 +164,14 @@ _parse_summary = parse_model(ImageCreateSummary)
 _BATCH_OK = frozenset({200, 207})
 
 
-def _parse_bytes(response: httpx.Response) -> bytes:
-    return response.content
+def _parse_published(response: httpx.Response) -> bool:
+    if not _parse_bool(response):
+        raise OperationFailedError(
+            "PublishIteration: the service answered 'false': the iteration was not published. Check that it "
+            "finished training (status Completed) and that the prediction resource id is right, then publish again",
+            result=False,
+        )
+    return True
 
 
 def _params(values: Mapping[str, str | None]) -> dict[str, str]:
@@ -181,8 +196,8 @@ def _opt_flag(value: bool | None) -> str | None:
 def _opt_number(value: float | None, what: str) -> str | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ClientValidationError(f"{what} must be a number, got {value!r}", limit=what, value=value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ClientValidationError(f"{what} must be a finite number, got {value!r}", limit=what, value=value)
     return repr(float(value)) if isinstance(value, float) else str(value)
 
 
@@ -213,12 +228,18 @@ def _count(items: Sequence[Any], limit: int, what: str, *, minimum: int = 1) -> 
         )
 
 
-def _coerce(model: type[M], value: M | Mapping[str, Any], what: str) -> M:
+def coerce_model(model: type[M], value: M | Mapping[str, Any], what: str) -> M:
     """Accept a model instance, or a mapping of its fields (camelCase or snake_case)."""
     if isinstance(value, model):
         return value
     if isinstance(value, Mapping):
-        return model.model_validate(value)
+        try:
+            return model.model_validate(value)
+        except ValidationError as exc:
+            problem = describe_problem(exc)
+        raise ClientValidationError(
+            f"{what}: not a valid {model.__name__}: {problem}", limit=model.__name__, value=None
+        ) from None
     raise ClientValidationError(
         f"{what} must be a {model.__name__} (or a mapping of its fields), got {type(value).__name__}",
         limit="type",
@@ -226,7 +247,7 @@ def _coerce(model: type[M], value: M | Mapping[str, Any], what: str) -> M:
     )
 
 
-def _check_metadata(metadata: Mapping[str, str] | None, what: str = "metadata") -> None:
+def check_metadata(metadata: Mapping[str, str] | None, what: str = "metadata") -> None:
     """At most 50 string pairs, keys up to 256 characters, values up to 512."""
     if metadata is None:
         return
@@ -280,26 +301,16 @@ def _check_upload_batch(batch: ImageFileCreateBatch | ImageUrlCreateBatch | Imag
     _check_batch_tags(batch.tag_ids, "batch.tag_ids")
     for position, entry in enumerate(images):
         _check_batch_tags(getattr(entry, "tag_ids", None), f"batch.images[{position}].tag_ids")
-    _check_metadata(batch.metadata, "batch.metadata")
+        check_regions(getattr(entry, "regions", None) or (), f"batch.images[{position}].regions")
+    check_metadata(batch.metadata, "batch.metadata")
 
 
-_MAGIC = (
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-    (b"GIF87a", "image/gif", ".gif"),
-    (b"GIF89a", "image/gif", ".gif"),
-    (b"BM", "image/bmp", ".bmp"),
-)
-
-
-def _image_part(image: ImageInput, position: int, what: str) -> tuple[str, tuple[str, bytes, str]]:
+def _image_part(
+    image: ImageInput, position: int, what: str, *, max_bytes: int = MAX_TRAINING_IMAGE_BYTES
+) -> tuple[str, tuple[str, bytes, str]]:
     """One ``imageData`` part of a multipart upload: file name, bytes (checked for size) and content type."""
-    data = read_image(image, max_bytes=MAX_TRAINING_IMAGE_BYTES, what=what)
-    content_type, extension = "application/octet-stream", ""
-    for magic, kind, suffix in _MAGIC:
-        if data.startswith(magic):
-            content_type, extension = kind, suffix
-            break
+    data = read_image(image, max_bytes=max_bytes, what=what)
+    content_type, extension = sniff_image(data) or ("application/octet-stream", "")
     name: object = image if isinstance(image, (str, os.PathLike)) else getattr(image, "name", None)
     filename = Path(os.fspath(name)).name if isinstance(name, (str, os.PathLike)) and name else ""
     return "imageData", (filename or f"image{position}{extension}", data, content_type)
@@ -329,6 +340,18 @@ def _prediction_resource_id(prediction_resource: Resource | AzureResourceId | st
     if isinstance(prediction_resource, AzureResourceId):
         return str(prediction_resource)
     return str(AzureResourceId.parse(prediction_resource))
+
+
+class TrainingOptions(TypedDict, total=False):
+    """The options of :meth:`TrainingOperations.train_project`, which ``begin_train_project`` and
+    ``train_and_wait`` pass through unchanged (a test keeps the two lists identical)."""
+
+    training_type: TrainingType | str | None
+    reserved_budget_in_hours: int | None
+    force_train: bool | None
+    notification_email_address: str | None
+    selected_tags: Iterable[Id] | None
+    training_parameters: TrainingParameters | Mapping[str, Any] | None
 
 
 # ------------------------------------------------------------------------------------------- operations
@@ -410,6 +433,8 @@ class TrainingOperations:
             classification_type: ``"Multiclass"`` (one tag per image) or ``"Multilabel"``.
             target_export_platforms: the platforms a compact domain should be exportable to.
         """
+        to_name(name, "name")
+        to_name(description, "description", required=False, single_line=False)
         platforms = None if target_export_platforms is None else [_text(p) or "" for p in target_export_platforms]
         return Operation(
             name="CreateProject",
@@ -448,12 +473,12 @@ class TrainingOperations:
     @operation
     def update_project(self, project_id: Id, updated_project: Project | Mapping[str, Any]) -> Operation[Project]:
         """Replace a project's name, description and settings; send the whole project (``name`` is required)."""
-        body = _coerce(Project, updated_project, "updated_project")
+        body = coerce_model(Project, updated_project, "updated_project")
         return Operation(
             name="UpdateProject",
             method="PATCH",
             path=self._project_path(project_id),
-            json=body.to_wire(),
+            json=body.to_request(),
             parse=parse_model(Project),
             repeatable=True,
         )
@@ -472,7 +497,7 @@ class TrainingOperations:
             method="GET",
             path=self._project_path(project_id, "artifacts"),
             params={"path": path},
-            parse=_parse_bytes,
+            parse=parse_bytes,
         )
 
     @operation
@@ -496,8 +521,9 @@ class TrainingOperations:
             token: the export token (a secret: it grants a copy of the project).
             name: the new project's name; the exported project's name by default.
         """
-        if not isinstance(token, str) or not token:
+        if not isinstance(token, str) or not token.strip():
             raise ClientValidationError("token must be a non-empty string", limit="token", value=None)
+        to_name(name, "name", required=False)
         return Operation(
             name="ImportProject",
             method="POST",
@@ -719,7 +745,7 @@ class TrainingOperations:
         Limits: 64 images and 20 tags per batch, 6 MB per image, metadata as in :meth:`update_image_metadata`.
         A 207 answer is returned as the summary, never raised: check its ``failed``.
         """
-        body = _coerce(ImageFileCreateBatch, batch, "batch")
+        body = coerce_model(ImageFileCreateBatch, batch, "batch")
         _check_upload_batch(body)
         for position, entry in enumerate(body.images):
             size = len(entry.contents)
@@ -740,7 +766,7 @@ class TrainingOperations:
 
         A 207 answer is returned as the summary, never raised: check its ``failed``.
         """
-        body = _coerce(ImageUrlCreateBatch, batch, "batch")
+        body = coerce_model(ImageUrlCreateBatch, batch, "batch")
         _check_upload_batch(body)
         return self._json_upload("CreateImagesFromUrls", project_id, "urls", body)
 
@@ -752,7 +778,7 @@ class TrainingOperations:
 
         A 207 answer is returned as the summary, never raised: check its ``failed``.
         """
-        body = _coerce(ImageIdCreateBatch, batch, "batch")
+        body = coerce_model(ImageIdCreateBatch, batch, "batch")
         _check_upload_batch(body)
         return self._json_upload("CreateImagesFromPredictions", project_id, "predictions", body)
 
@@ -805,7 +831,7 @@ class TrainingOperations:
         changes nothing, so the call is retried safely. A 207 answer is returned as the summary, not raised.
         """
         ids = to_ids(image_ids, "image_ids", limit=MAX_IMAGE_IDS_PER_REQUEST)
-        _check_metadata(metadata)
+        check_metadata(metadata)
         return Operation(
             name="UpdateImageMetadata",
             method="POST",
@@ -845,8 +871,17 @@ class TrainingOperations:
         if isinstance(regions, ImageRegionCreateBatch):
             body = regions
         else:
-            body = ImageRegionCreateBatch(regions=[_coerce(ImageRegionCreateEntry, r, "regions[]") for r in regions])
+            if isinstance(regions, Mapping) or not isinstance(regions, Iterable):
+                raise ClientValidationError(
+                    f"regions must be a list of regions or an ImageRegionCreateBatch, got {type(regions).__name__}",
+                    limit="type",
+                    value=type(regions).__name__,
+                )
+            body = ImageRegionCreateBatch(
+                regions=[coerce_model(ImageRegionCreateEntry, r, f"regions[{i}]") for i, r in enumerate(regions)]
+            )
         _count(body.regions, MAX_REGIONS_PER_REQUEST, "regions")
+        check_regions(body.regions, "regions")
         return Operation(
             name="CreateImageRegions",
             method="POST",
@@ -884,7 +919,7 @@ class TrainingOperations:
         if isinstance(tags, ImageTagCreateBatch):
             body = tags
         else:
-            body = ImageTagCreateBatch(tags=[_coerce(ImageTagCreateEntry, t, "tags[]") for t in tags])
+            body = ImageTagCreateBatch(tags=[coerce_model(ImageTagCreateEntry, t, "tags[]") for t in tags])
         _count(body.tags, MAX_IMAGE_TAG_ENTRIES, "image tags")
         return Operation(
             name="CreateImageTags",
@@ -920,7 +955,7 @@ class TrainingOperations:
         query: SuggestedTagAndRegionQueryToken | Mapping[str, Any],
     ) -> Operation[SuggestedTagAndRegionQuery]:
         """List untagged images whose suggested tags match a filter; page on with the returned ``token``."""
-        body = _coerce(SuggestedTagAndRegionQueryToken, query, "query")
+        body = coerce_model(SuggestedTagAndRegionQueryToken, query, "query")
         return Operation(
             name="QuerySuggestedImages",
             method="POST",
@@ -1016,12 +1051,12 @@ class TrainingOperations:
             iteration_id: the iteration.
             name: the new name, or a whole ``Iteration`` (as the specification's body).
         """
-        body = Iteration(name=name) if isinstance(name, str) else _coerce(Iteration, name, "name")
+        body = Iteration(name=name) if isinstance(name, str) else coerce_model(Iteration, name, "name")
         return Operation(
             name="UpdateIteration",
             method="PATCH",
             path=self._iteration_path(project_id, iteration_id),
-            json=body.to_wire(),
+            json=body.to_request(),
             parse=parse_model(Iteration),
             repeatable=True,
         )
@@ -1073,7 +1108,7 @@ class TrainingOperations:
             tags = [uuid.UUID(t) for t in to_ids(selected_tags, "selected_tags")]
             body = TrainingParameters(selected_tags=tags).to_wire()
         elif training_parameters is not None:
-            body = _coerce(TrainingParameters, training_parameters, "training_parameters").to_wire()
+            body = coerce_model(TrainingParameters, training_parameters, "training_parameters").to_wire()
         return Operation(
             name="TrainProject",
             method="POST",
@@ -1183,10 +1218,7 @@ class TrainingOperations:
         Returns:
             ``True`` (the service's answer).
         """
-        if not isinstance(publish_name, str) or not publish_name.strip():
-            raise ClientValidationError(
-                f"publish_name must be a non-empty string, got {publish_name!r}", limit="publish_name", value=None
-            )
+        to_name(publish_name, "publish_name")
         prediction_id = _prediction_resource_id(prediction_resource)
         return Operation(
             name="PublishIteration",
@@ -1195,7 +1227,7 @@ class TrainingOperations:
             params=_params(
                 {"publishName": publish_name, "predictionId": prediction_id, "overwrite": _opt_flag(overwrite)}
             ),
-            parse=_parse_bool,
+            parse=_parse_published,
         )
 
     @operation
@@ -1267,7 +1299,7 @@ class TrainingOperations:
         self, project_id: Id, query: PredictionQueryToken | Mapping[str, Any]
     ) -> Operation[PredictionQueryResult]:
         """List stored predictions matching a query (at most 2 tags combined); page on with the returned token."""
-        body = _coerce(PredictionQueryToken, query, "query")
+        body = coerce_model(PredictionQueryToken, query, "query")
         return Operation(
             name="QueryPredictions",
             method="POST",
@@ -1290,12 +1322,13 @@ class TrainingOperations:
 
         Args:
             project_id: the project.
-            image_data: JPEG, PNG, BMP or GIF as bytes, a path or a binary file; at most 6 MB.
+            image_data: JPEG, PNG, BMP or GIF as bytes, a path or a binary file; at most 4 MB, as for
+                every prediction.
             iteration_id: the iteration; the latest trained one by default.
             store: whether the service keeps the image and result (it does by default). With
                 ``store=False`` nothing is stored and the call is retried safely.
         """
-        part = _image_part(image_data, 0, "image_data")
+        part = _image_part(image_data, 0, "image_data", max_bytes=MAX_PREDICTION_IMAGE_BYTES)
         return Operation(
             name="QuickTestImage",
             method="POST",
@@ -1362,6 +1395,8 @@ class TrainingOperations:
             description: a free description.
             type: ``"Regular"``, ``"Negative"`` or ``"GeneralProduct"``.
         """
+        to_name(name, "name")
+        to_name(description, "description", required=False, single_line=False)
         return Operation(
             name="CreateTag",
             method="POST",
@@ -1395,12 +1430,12 @@ class TrainingOperations:
     @operation
     def update_tag(self, project_id: Id, tag_id: Id, updated_tag: Tag | Mapping[str, Any]) -> Operation[Tag]:
         """Change a tag's name, description or type; send the whole tag (``name`` is required)."""
-        body = _coerce(Tag, updated_tag, "updated_tag")
+        body = coerce_model(Tag, updated_tag, "updated_tag")
         return Operation(
             name="UpdateTag",
             method="PATCH",
             path=self._project_path(project_id, "tags", to_id(tag_id, "tag_id")),
-            json=body.to_wire(),
+            json=body.to_request(),
             parse=parse_model(Tag),
             repeatable=True,
         )

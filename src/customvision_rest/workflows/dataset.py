@@ -27,14 +27,12 @@ from typing import Any
 
 from ..core.operation import Workflow, call, workflow
 from ..models.training import Image, Project, Tag
-from ..operations._common import Id, download, to_id
+from ..operations import Id, download, sniff_image, to_id
 from ..operations.training import MAX_TAKE, TrainingOperations
 
 __all__ = ["MANIFEST_FORMAT", "DatasetDownload", "DatasetWorkflows"]
 
 MANIFEST_FORMAT = "customvision-rest-dataset/1"
-
-_EXTENSIONS = ((b"\xff\xd8", "jpg"), (b"\x89PNG", "png"), (b"BM", "bmp"), (b"GIF8", "gif"))
 
 
 @dataclass(frozen=True)
@@ -55,10 +53,8 @@ class DatasetDownload:
 
 
 def _extension(data: bytes) -> str:
-    for magic, extension in _EXTENSIONS:
-        if data.startswith(magic):
-            return extension
-    return "bin"
+    found = sniff_image(data)
+    return found[1].lstrip(".") if found else "bin"
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import enum
 import functools
+import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
-from .._exceptions import CustomVisionError, PollingTimeoutError
+from .._exceptions import ClientValidationError, CustomVisionError, PollingTimeoutError
 from ..core.operation import AsyncRunner, Operation, Sleep, SyncRunner, Workflow, call, now
 
 __all__ = [
@@ -24,7 +25,10 @@ __all__ = [
     "Poller",
     "PollerMethod",
     "Progress",
+    "RunnerMethod",
     "State",
+    "bind_method",
+    "check_wait",
     "poller",
     "wait_for",
 ]
@@ -79,6 +83,24 @@ class PollPlan(Generic[T]):
     initial: T | None = None
 
 
+def check_wait(timeout: float | None, schedule: PollSchedule | None, progress: Progress | None) -> None:
+    """Refuse waiting arguments that cannot work, before any request is sent (``ClientValidationError``)."""
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout >= 0):
+        raise ClientValidationError(
+            f"timeout must be None or a number of seconds 0 or more, got {timeout!r}",
+            limit="timeout >= 0",
+            value=timeout,
+        )
+    if schedule is not None and not isinstance(schedule, PollSchedule):
+        raise ClientValidationError(
+            f"schedule must be a PollSchedule, got {type(schedule).__name__}", limit="type", value=schedule
+        )
+    if progress is not None and not callable(progress):
+        raise ClientValidationError(
+            f"progress must be callable, got {type(progress).__name__}", limit="type", value=progress
+        )
+
+
 def wait_for(
     plan: PollPlan[T],
     *,
@@ -92,8 +114,7 @@ def wait_for(
         PollingTimeoutError: the deadline passed; the work goes on at the service.
         CustomVisionError: ``plan.failure(state)`` for a failed state.
     """
-    if timeout is not None and timeout < 0:
-        raise ValueError(f"timeout must be None or at least 0, got {timeout}")
+    check_wait(timeout, schedule, progress)
     schedule = schedule or PollSchedule()
     deadline = None if timeout is None else (yield from now()) + timeout
     interval = schedule.initial
@@ -219,17 +240,24 @@ class AsyncPoller(_PollerBase[T]):
         await self.result(timeout, progress=progress)
 
 
-class PollerMethod(Generic[P, T]):
-    """A client method that starts long-running work and returns a poller; see :func:`poller`."""
+B = TypeVar("B")
 
-    def __init__(self, build: Callable[Concatenate[Any, P], Workflow[PollPlan[T]]]) -> None:
+
+class RunnerMethod(Generic[B]):
+    """Base of client methods written once as a builder and bound differently on sync and async clients."""
+
+    def __init__(self, build: B) -> None:
         self._build = build
-        self._name = build.__name__
-        self.__doc__ = build.__doc__
+        self._name: str = getattr(build, "__name__", "method")
+        self.__doc__ = getattr(build, "__doc__", None)
         self.__wrapped__ = build
 
     def __set_name__(self, owner: type[Any], name: str) -> None:
         self._name = name
+
+
+class PollerMethod(RunnerMethod[Callable[Concatenate[Any, P], Workflow[PollPlan[T]]]], Generic[P, T]):
+    """A client method that starts long-running work and returns a poller; see :func:`poller`."""
 
     @overload
     def __get__(self, instance: None, owner: type[Any] | None = None) -> PollerMethod[P, T]: ...
@@ -245,20 +273,29 @@ class PollerMethod(Generic[P, T]):
         build = self._build
         if isinstance(instance, AsyncRunner):
 
-            @functools.wraps(build)
             async def begin_async(*args: Any, **kwargs: Any) -> AsyncPoller[T]:
                 return AsyncPoller(instance, await instance._drive(build(instance, *args, **kwargs)))
 
-            bound: Any = begin_async
-        else:
+            return bind_method(instance, self._name, build, begin_async)
 
-            @functools.wraps(build)
-            def begin(*args: Any, **kwargs: Any) -> Poller[T]:
-                return Poller(instance, instance._drive(build(instance, *args, **kwargs)))
+        def begin(*args: Any, **kwargs: Any) -> Poller[T]:
+            return Poller(instance, instance._drive(build(instance, *args, **kwargs)))
 
-            bound = begin
-        instance.__dict__[self._name] = bound
-        return bound
+        return bind_method(instance, self._name, build, begin)
+
+
+def bind_method(instance: Any, name: str, build: Callable[..., Any], function: Callable[..., Any]) -> Any:
+    """Make ``function`` look like the method ``build`` (name, docstring, signature without ``self``) and cache
+    it on ``instance``, so that later look-ups find it without going through the descriptor again."""
+    functools.update_wrapper(function, build)
+    try:
+        signature = inspect.signature(build)
+        parameters = list(signature.parameters.values())[1:]
+        function.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+        pass
+    instance.__dict__[name] = function
+    return function
 
 
 def poller(build: Callable[Concatenate[Any, P], Workflow[PollPlan[T]]]) -> PollerMethod[P, T]:

@@ -8,21 +8,27 @@ Each ``begin_*`` method returns a poller (``status()``, ``done()``, ``wait()``, 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from .._exceptions import OperationFailedError, TrainingFailedError, TrainingNotNeededError
+from .._exceptions import BadRequestError, OperationFailedError, TrainingFailedError, TrainingNotNeededError
 from ..core.operation import Operation, Workflow, call, workflow
-from ..models.training import Export, ExportStatus, Iteration, IterationStatus, Project, ProjectStatus, TrainingType
-from ..operations._common import Id, to_id
-from ..operations.training import TrainingOperations
-from .polling import DEFAULT_TIMEOUT, PollPlan, PollSchedule, Progress, State, poller, wait_for
+from ..models.training import Export, ExportStatus, Iteration, IterationStatus, Project, ProjectStatus
+from ..operations import Id, to_id
+from ..operations.training import TrainingOperations, TrainingOptions
+from .polling import DEFAULT_TIMEOUT, PollPlan, PollSchedule, Progress, State, check_wait, poller, wait_for
 
 __all__ = ["TrainingWorkflows"]
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+T = TypeVar("T")
 _EPOCH = datetime.min.replace(tzinfo=timezone.utc)
 
 
@@ -64,6 +70,13 @@ def _import_failed(project: Project) -> OperationFailedError:
     return OperationFailedError(f"import of project {project.name!r} ({project.id}) failed", result=project)
 
 
+def read_with(op: Operation[Any], parse: Callable[[httpx.Response], T], **changes: Any) -> Operation[T]:
+    """The same request with another parser (and ``changes``); every other field, such as ``success``,
+    ``repeatable`` and ``authenticated``, is kept."""
+    rebuilt: Operation[Any] = replace(op, parse=parse, **changes)
+    return rebuilt
+
+
 def latest_trained(iterations: Sequence[Iteration]) -> Iteration | None:
     """The most recently trained completed iteration, or ``None``."""
     completed = [i for i in iterations if i.status == IterationStatus.COMPLETED]
@@ -73,28 +86,12 @@ def latest_trained(iterations: Sequence[Iteration]) -> Iteration | None:
 class TrainingWorkflows:
     """Long-running Training API work; mixed into both training clients next to the operations."""
 
-    def _start_training(
-        self,
-        project_id: Id,
-        training_type: TrainingType | str | None,
-        reserved_budget_in_hours: int | None,
-        force_train: bool | None,
-        notification_email_address: str | None,
-        selected_tags: Sequence[Id] | None,
-    ) -> Workflow[PollPlan[Iteration]]:
+    def _start_training(self, project_id: Id, options: TrainingOptions) -> Workflow[PollPlan[Iteration]]:
         project = to_id(project_id, "project_id")
+        # Built before anything is sent: a bad option raises here, not after a request.
+        request = TrainingOperations.train_project.build(self, project, **options)
         try:
-            iteration = yield from call(
-                TrainingOperations.train_project.build(
-                    self,
-                    project,
-                    training_type=training_type,
-                    reserved_budget_in_hours=reserved_budget_in_hours,
-                    force_train=force_train,
-                    notification_email_address=notification_email_address,
-                    selected_tags=selected_tags,
-                )
-            )
+            iteration = yield from call(request)
         except TrainingNotNeededError:
             # Nothing changed since the last training: the latest trained iteration is the answer.
             iterations = yield from call(TrainingOperations.get_iterations.build(self, project))
@@ -102,9 +99,18 @@ class TrainingWorkflows:
             if latest is None:
                 raise
             iteration = latest
+        except BadRequestError as error:
+            if error.code != "BadRequestTrainingAlreadyInProgress":
+                raise
+            # A training is running already (often ours, started by a call whose answer was lost): follow it.
+            iterations = yield from call(TrainingOperations.get_iterations.build(self, project))
+            running = [i for i in iterations if i.status == IterationStatus.TRAINING]
+            if not running:
+                raise
+            iteration = max(running, key=lambda i: i.created or i.last_modified or _EPOCH)
         iteration_id = to_id(iteration.id, "iteration id") if iteration.id else ""
         return PollPlan(
-            what=f"training of iteration {iteration.name!r}",
+            what=f"training of iteration {iteration.name!r} ({iteration_id})",
             fetch=lambda: TrainingOperations.get_iteration.build(self, project, iteration_id),
             judge=_judge_iteration,
             failure=_training_failed,
@@ -113,32 +119,16 @@ class TrainingWorkflows:
 
     @poller
     def begin_train_project(
-        self,
-        project_id: Id,
-        /,
-        *,
-        training_type: TrainingType | str | None = None,
-        reserved_budget_in_hours: int | None = None,
-        force_train: bool | None = None,
-        notification_email_address: str | None = None,
-        selected_tags: Sequence[Id] | None = None,
+        self, project_id: Id, /, **options: Unpack[TrainingOptions]
     ) -> Workflow[PollPlan[Iteration]]:
         """Start training and return a poller for the new iteration.
 
         When nothing changed since the last training (``BadRequestTrainingNotNeeded``), no new iteration
-        starts: the poller then follows the latest trained iteration, already completed. The advanced options
-        are passed to :meth:`train_project` unchanged.
+        starts: the poller then follows the latest trained iteration, already completed. When a training is
+        already in progress (``BadRequestTrainingAlreadyInProgress``), the poller follows that iteration.
+        The options are those of :meth:`train_project`, passed through unchanged.
         """
-        return (
-            yield from self._start_training(
-                project_id,
-                training_type,
-                reserved_budget_in_hours,
-                force_train,
-                notification_email_address,
-                selected_tags,
-            )
-        )
+        return (yield from self._start_training(project_id, options))
 
     @workflow
     def train_and_wait(
@@ -149,26 +139,27 @@ class TrainingWorkflows:
         timeout: float | None = DEFAULT_TIMEOUT,
         progress: Progress | None = None,
         schedule: PollSchedule | None = None,
-        training_type: TrainingType | str | None = None,
-        reserved_budget_in_hours: int | None = None,
-        force_train: bool | None = None,
-        notification_email_address: str | None = None,
-        selected_tags: Sequence[Id] | None = None,
+        **options: Unpack[TrainingOptions],
     ) -> Workflow[Iteration]:
         """Train the project and wait for the iteration to complete; return it.
+
+        A training already in progress is picked up and waited for instead of failing; with nothing new to
+        train, the latest trained iteration is returned. Every argument is checked before the first request.
 
         Args:
             timeout: seconds to wait (default an hour); ``None`` waits with no limit.
             progress: called with the iteration at every poll.
             schedule: the poll interval and its backoff.
+            options: the options of :meth:`train_project` (``training_type``, ``reserved_budget_in_hours``,
+                ``force_train``, ``notification_email_address``, ``selected_tags``, ``training_parameters``).
 
         Raises:
-            TrainingFailedError: the iteration ended in ``Failed`` (``error.iteration`` has it).
-            PollingTimeoutError: the deadline passed; training goes on at the service.
+            TrainingFailedError: the iteration ended in ``Failed`` (``error.iteration`` has it, with its id).
+            PollingTimeoutError: the deadline passed; training goes on at the service (``error.last_status``
+                is the iteration).
         """
-        plan = yield from self._start_training(
-            project_id, training_type, reserved_budget_in_hours, force_train, notification_email_address, selected_tags
-        )
+        check_wait(timeout, schedule, progress)
+        plan = yield from self._start_training(project_id, options)
         return (yield from wait_for(plan, timeout=timeout, schedule=schedule, progress=progress))
 
     def _start_export(
@@ -202,9 +193,7 @@ class TrainingWorkflows:
                     raise ValueError(f"the export to {platform} is no longer listed")
                 return found
 
-            return Operation(
-                name=listing.name, method=listing.method, path=listing.path, params=listing.params, parse=parse
-            )
+            return read_with(listing, parse)
 
         return PollPlan(
             what=f"export of iteration {iteration} to {platform}",
@@ -239,6 +228,7 @@ class TrainingWorkflows:
         schedule: PollSchedule | None = None,
     ) -> Workflow[Export]:
         """Export an iteration and wait until the export is ``Done``; return it (with its ``download_uri``)."""
+        check_wait(timeout, schedule, progress)
         plan = yield from self._start_export(project_id, iteration_id, platform, flavor)
         return (yield from wait_for(plan, timeout=timeout, schedule=schedule, progress=progress))
 
@@ -254,14 +244,7 @@ class TrainingWorkflows:
         try:
             with partial.open("wb") as sink:
                 fetch = TrainingOperations.get_artifact.build(self, project_id, path)
-                streamed: Operation[int] = Operation(
-                    name=fetch.name,
-                    method=fetch.method,
-                    path=fetch.path,
-                    params=fetch.params,
-                    parse=lambda response: sink.tell(),
-                    sink=sink,
-                )
+                streamed = read_with(fetch, lambda response: sink.tell(), sink=sink)
                 size = yield from call(streamed)
         except BaseException:
             partial.unlink(missing_ok=True)
@@ -297,5 +280,6 @@ class TrainingWorkflows:
         schedule: PollSchedule | None = None,
     ) -> Workflow[Project]:
         """Import a project and wait until its status is ``Succeeded``; return it."""
+        check_wait(timeout, schedule, progress)
         plan = yield from self._start_import(token, name)
         return (yield from wait_for(plan, timeout=timeout, schedule=schedule, progress=progress))
