@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import subprocess
 import sys
@@ -68,6 +69,31 @@ def test_module_entry_point_help() -> None:
 
 
 def test_main_requires_a_command(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit):
-        main([])
-    assert "COMMAND" in capsys.readouterr().err
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert "Usage: customvision-rest" in err
+    assert "missing COMMAND" in err
+
+
+def test_demo_with_some_azure_variables_names_the_missing_ones(capsys: pytest.CaptureFixture[str]) -> None:
+    partial = {"VISION_TRAINING_ENDPOINT": "https://x.cognitiveservices.azure.com", "VISION_TRAINING_KEY": "k"}
+    assert main(["demo"], environ=partial) == 2
+    out = capsys.readouterr().out
+    assert "VISION_PREDICTION_ENDPOINT, VISION_PREDICTION_KEY, VISION_PREDICTION_RESOURCE_ID not set" in out
+    assert "created project" not in out, "nothing runs on a half-configured Azure"
+
+
+def test_demo_with_some_azure_variables_runs_on_the_emulator_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    partial = {"VISION_TRAINING_KEY": "k"}
+    code = main(
+        ["demo", "--emulator", "--images-per-tag", "5", "--test-images-per-tag", "1", "--json"], environ=partial
+    )
+    assert code == 0
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    assert summary["exitCode"] == 0
+    assert summary["where"] == "the built-in emulator"
+    assert summary["total"] == 3
+    assert len(summary["predictions"]) == 3
+    assert {p["expected"] for p in summary["predictions"]} == {"apple", "banana", "orange"}
+    assert "created project" in captured.err, "with --json the narration goes to standard error"

@@ -262,3 +262,24 @@ def test_old_enum_members_are_the_native_members(served: Served) -> None:
         with trainer_for(served) as trainer:
             tag = trainer.create_tag(trainer.create_project("kinds").id, "none of them", None, TagType.negative)
     assert tag.type is native.TagType.NEGATIVE
+
+
+def test_errors_reach_no_key_even_with_locals_printed() -> None:
+    import traceback
+
+    key = "compat-SECRET-key-5a7d"
+    with Emulator(training_key=key) as emulator, emulator.serve(port=0) as server:
+        trainer = CustomVisionTrainingClient(server.endpoint, ApiKeyCredentials(in_headers={"Training-key": key}))
+        with trainer, pytest.raises(CustomVisionErrorException) as caught:
+            trainer.get_project(MISSING)
+    error = caught.value
+    frames = error.__traceback__
+    while frames is not None and "customvision_rest" not in frames.tb_frame.f_code.co_filename:
+        frames = frames.tb_next  # this test's own frames hold the key on purpose
+    error = error.with_traceback(frames)
+    assert error.response is not None
+    texts = [str(error), repr(error), *(repr(value) for value in vars(error).values())]
+    texts += [repr(error.response.request.headers), str(error.response.request.headers)]
+    texts.append("".join(traceback.TracebackException.from_exception(error, capture_locals=True).format()))
+    assert "_call" in texts[-1]
+    assert [text for text in texts if key in text] == []

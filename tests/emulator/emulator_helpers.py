@@ -41,7 +41,7 @@ def upload_fruit(trainer: httpx.Client, project_id: str, tags: dict[str, str], p
         assert response.status_code == 200, response.text
 
 
-def wait_trained(trainer: httpx.Client, project_id: str, iteration_id: str, timeout: float = 30) -> dict[str, Any]:
+def wait_trained(trainer: httpx.Client, project_id: str, iteration_id: str, timeout: float = 180) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         iteration = trainer.get(f"/projects/{project_id}/iterations/{iteration_id}").json()

@@ -31,7 +31,7 @@ def _serve(argv: list[str]) -> tuple[threading.Thread, threading.Event, list[int
 
 def _wait_for_banner(capsys: pytest.CaptureFixture[str]) -> str:
     output = ""
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 120
     while "publish to predictionId" not in output and time.monotonic() < deadline:
         time.sleep(0.02)
         output += capsys.readouterr().out

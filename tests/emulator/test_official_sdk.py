@@ -37,7 +37,7 @@ def test_official_sdk_flow_over_loopback() -> None:
             )
             assert result.is_batch_successful
         iteration = trainer.train_project(project.id)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         while iteration.status == "Training" and time.monotonic() < deadline:
             time.sleep(0.05)
             iteration = trainer.get_iteration(project.id, iteration.id)

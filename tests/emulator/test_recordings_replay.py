@@ -140,7 +140,7 @@ class Replay:
 
     def _train_and_publish(self, base: str, project_id: str, publish_name: str) -> dict[str, str]:
         iteration = self._train(f"{base}/{project_id}/train").json()
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         while iteration["status"] == "Training" and time.monotonic() < deadline:
             time.sleep(0.02)
             iteration = self.client.get(
@@ -232,7 +232,7 @@ class Replay:
         if content:
             headers["Content-Type"] = "application/json; charset=utf-8"
         recorded = json.loads(entry["ResponseBody"]) if (entry.get("ResponseBody") or "").strip() else None
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 120
         while True:
             # Absolute, so that a recorded `//customvision/...` stays a path and is not read as a host.
             url = httpx.URL(self.endpoint + target)

@@ -17,12 +17,14 @@ import respx
 from customvision_rest import AsyncTrainingClient, Resource, TrainingClient
 from customvision_rest.emulator import Emulator, synthetic_fruit
 from customvision_rest.workflows.dataset import MANIFEST_FORMAT
+from service_bodies import project, tag
 
 ENDPOINT = "https://unit.cognitiveservices.azure.com"
 KEY = "training-key-DATASET-secret"
 PROJECT = str(uuid.UUID(int=31))
 ROOT = f"/customvision/v3.3/training/projects/{PROJECT}"
 BLOB = "https://blobstore.example"
+GENERAL = "ee85a74c-405e-4adc-bb47-ffa8ca0c9f31"  # the General classification domain, the same in every region
 JPEG = b"\xff\xd8\xff\xe0 fake jpeg"
 
 
@@ -35,17 +37,18 @@ def image(number: int) -> dict[str, Any]:
         "created": "2020-02-29T16:47:59.1234567",
         "originalImageUri": f"{BLOB}/o/{image_id}?sig=SECRET-SAS",
         "resizedImageUri": f"{BLOB}/r/{image_id}?sig=SECRET-SAS",
-        "tags": [{"tagId": str(uuid.UUID(int=7)), "tagName": "apple"}],
+        "thumbnailUri": f"{BLOB}/t/{image_id}?sig=SECRET-SAS",
+        "tags": [{"tagId": str(uuid.UUID(int=7)), "tagName": "apple", "created": "2020-02-29T16:48:00.1234567"}],
         "regions": [],
         "metadata": {"n": str(number)},
     }
 
 
 def mock_project(mock: respx.MockRouter, count: int) -> respx.Route:
-    mock.get(ROOT).mock(return_value=httpx.Response(200, json={"id": PROJECT, "name": "fruit"}))
-    mock.get(f"{ROOT}/tags").mock(
-        return_value=httpx.Response(200, json=[{"id": str(uuid.UUID(int=7)), "name": "apple", "type": "Regular"}])
-    )
+    mock.get(ROOT).mock(return_value=httpx.Response(200, json=project(PROJECT, "fruit")))
+    mock.get(f"{ROOT}/tags").mock(return_value=httpx.Response(200, json=[tag(uuid.UUID(int=7), "apple")]))
+    general = {"id": GENERAL, "name": "General", "type": "Classification", "exportable": False, "enabled": True}
+    mock.get(f"/customvision/v3.3/training/domains/{GENERAL}").mock(return_value=httpx.Response(200, json=general))
 
     def page(request: httpx.Request) -> httpx.Response:
         skip, take = int(request.url.params["skip"]), int(request.url.params["take"])
@@ -144,8 +147,9 @@ def test_bad_address_is_a_clear_error(tmp_path: Path) -> None:
     from customvision_rest import ClientValidationError
 
     with respx.mock(base_url=ENDPOINT) as mock:
-        mock.get(ROOT).mock(return_value=httpx.Response(200, json={"id": PROJECT, "name": "p"}))
+        mock.get(ROOT).mock(return_value=httpx.Response(200, json=project(PROJECT, "p")))
         mock.get(f"{ROOT}/tags").mock(return_value=httpx.Response(200, json=[]))
-        mock.get(f"{ROOT}/images").mock(return_value=httpx.Response(200, json=[{**image(0), "originalImageUri": None}]))
+        bad = {**image(0), "originalImageUri": "ftp://blobstore.example/o"}
+        mock.get(f"{ROOT}/images").mock(return_value=httpx.Response(200, json=[bad]))
         with pytest.raises(ClientValidationError, match="http"):
             TrainingClient(ENDPOINT, KEY).download_dataset(PROJECT, tmp_path)

@@ -6,18 +6,20 @@ import os
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
 
+import click
 import httpx
 
 from .. import PredictionClient, Resource, TrainingClient
-from .._exceptions import CustomVisionError
+from .._exceptions import ConfigurationError, CustomVisionError, InvalidResourceIdError, PollingTimeoutError
 from ..models.training import Iteration
+from ._context import Session, command, pass_session
 
-__all__ = ["DemoSetup", "run_demo"]
+__all__ = ["DemoSetup", "missing_azure_variables", "register", "run_demo"]
 
 FRUITS = ("apple", "banana", "orange")
 _AZURE_VARIABLES = (
@@ -50,14 +52,19 @@ def _emulated_setup() -> Iterator[DemoSetup]:
             prediction=Resource.prediction(
                 endpoint, emulator.prediction_resource.key, resource_id=emulator.prediction_resource.resource_id
             ),
-            where="the built-in emulator (no Azure credentials in the environment)",
+            where="the built-in emulator",
             transport=emulator.transport(),
         )
 
 
-def _azure_setup() -> DemoSetup:
-    training = Resource.from_environment("training")
-    prediction = Resource.from_environment("prediction")
+def missing_azure_variables(environ: Mapping[str, str]) -> list[str]:
+    """The ``VISION_*`` variables the demo needs for Azure that are not set (all five, or none, for a clear run)."""
+    return [name for name in _AZURE_VARIABLES if not environ.get(name)]
+
+
+def _azure_setup(environ: Mapping[str, str]) -> DemoSetup:
+    training = Resource.from_environment("training", environ=environ)
+    prediction = Resource.from_environment("prediction", environ=environ)
     return DemoSetup(training=training, prediction=prediction, where=f"Azure ({training.endpoint})")
 
 
@@ -76,9 +83,18 @@ def run_demo(
     force_emulator: bool = False,
     out: TextIO | None = None,
     setup: DemoSetup | None = None,
+    environ: Mapping[str, str] | None = None,
+    summary: dict[str, Any] | None = None,
 ) -> int:
-    """Run the scenario and print what happens; return 0 on success, 1 on a service or configuration error."""
+    """Run the scenario and print what happens; return the exit code.
+
+    Azure is used only when all five ``VISION_*`` variables are set; with none, the built-in emulator. With
+    some but not all, nothing runs: the missing ones are named and the code is 2, unless ``force_emulator``.
+    ``summary``, when given, receives the results (project, iteration, predictions, precision and recall).
+    Codes: 0 success, 1 a service error, 2 a usage or configuration error, 3 a deadline passed.
+    """
     stream = out or sys.stdout
+    variables = os.environ if environ is None else environ
 
     def say(text: str = "") -> None:
         print(text, file=stream, flush=True)
@@ -86,12 +102,25 @@ def run_demo(
     if images_per_tag < 5:
         say("--images-per-tag must be at least 5: the service trains only with 5 images per tag or more")
         return 2
-    use_azure = setup is None and not force_emulator and all(os.environ.get(v) for v in _AZURE_VARIABLES)
+    missing = missing_azure_variables(variables)
+    use_azure = setup is None and not force_emulator and not missing
+    if setup is None and not force_emulator and 0 < len(missing) < len(_AZURE_VARIABLES):
+        say(
+            f"Azure settings incomplete: {', '.join(missing)} not set. Set all five VISION_* variables to run "
+            "on Azure, none to run on the built-in emulator, or pass --emulator."
+        )
+        return 2
     with ExitStack() as stack:
-        if setup is None:
-            setup = _azure_setup() if use_azure else stack.enter_context(_emulated_setup())
         try:
-            return _scenario(setup, images_per_tag, test_images_per_tag, keep, timeout, say, stack)
+            if setup is None:
+                setup = _azure_setup(variables) if use_azure else stack.enter_context(_emulated_setup())
+            return _scenario(setup, images_per_tag, test_images_per_tag, keep, timeout, say, stack, summary)
+        except PollingTimeoutError as error:
+            say(f"\nfailed: {type(error).__name__}: {error}")
+            return 3
+        except (ConfigurationError, InvalidResourceIdError) as error:
+            say(f"\nfailed: {type(error).__name__}: {error}")
+            return 2
         except CustomVisionError as error:
             say(f"\nfailed: {type(error).__name__}: {error}")
             return 1
@@ -106,7 +135,10 @@ def _scenario(
     timeout: float,
     say: Callable[[str], None],
     stack: ExitStack,
+    results: dict[str, Any] | None,
 ) -> int:
+    record: dict[str, Any] = {} if results is None else results
+
     def http() -> httpx.Client:
         return stack.enter_context(httpx.Client(transport=setup.transport)) if setup.transport else httpx.Client()
 
@@ -120,6 +152,7 @@ def _scenario(
     )
     assert project.id is not None
     say(f"created project {project.name!r} ({project.id})")
+    record.update(where=setup.where, project=str(project.id), predictions=[])
     publish_name = f"fruit-{uuid.uuid4().hex[:8]}"
     published: Iteration | None = None
     try:
@@ -139,10 +172,12 @@ def _scenario(
         iteration = trainer.train_and_wait(project.id, timeout=timeout, progress=show)
         assert iteration.id is not None
         say(f"trained {iteration.name} in {time.monotonic() - started:.1f} s since the start")
+        record["iteration"] = str(iteration.id)
 
         trainer.publish_iteration(project.id, iteration.id, publish_name, setup.prediction)
         published = iteration
         say(f"published as {publish_name!r} to {setup.prediction.resource_id}")
+        record["publishName"] = publish_name
 
         test_images = _fruit_images(test_images_per_tag, first_seed=10_000)
         say("")
@@ -156,14 +191,19 @@ def _scenario(
                 correct += name == fruit
                 total += 1
                 label = f"{fruit}-{number}"
+                record["predictions"].append(
+                    {"image": label, "expected": fruit, "predicted": name, "probability": probability}
+                )
                 say(f"{label:<12} {fruit:<9} {name or '-':<9} {probability:>11.3f}")
         say(f"\n{correct} of {total} held-out images classified correctly")
+        record.update(correct=correct, total=total)
 
         performance = trainer.get_iteration_performance(project.id, iteration.id, threshold=0.5)
         say(
             f"iteration precision {performance.precision or 0.0:.3f}, recall {performance.recall or 0.0:.3f} "
             "(threshold 0.5, from held-out images)"
         )
+        record.update(precision=performance.precision, recall=performance.recall)
     finally:
         if keep:
             say(f"kept project {project.id} and publication {publish_name!r}")
@@ -172,4 +212,46 @@ def _scenario(
                 trainer.unpublish_iteration(project.id, published.id)
             trainer.delete_project(project.id)
             say("cleaned up: unpublished and deleted the project")
+        record["kept"] = keep
     return 0
+
+
+def register(root: click.Group) -> None:
+    """Add ``demo`` to the root command."""
+
+    @command(root, "demo")
+    @click.option(
+        "--images-per-tag", type=int, default=8, show_default=True, help="training images per tag (5 or more)"
+    )
+    @click.option("--test-images-per-tag", type=int, default=2, show_default=True, help="held-out images per tag")
+    @click.option("--keep", is_flag=True, help="keep the project and the publication afterwards")
+    @click.option("--timeout", type=float, default=1800.0, show_default=True, help="seconds to wait for training")
+    @click.option("--emulator", "force_emulator", is_flag=True, help="use the emulator even when VISION_* are set")
+    @pass_session
+    def demo(
+        session: Session,
+        images_per_tag: int,
+        test_images_per_tag: int,
+        keep: bool,
+        timeout: float,
+        force_emulator: bool,
+    ) -> int:
+        """Train a fruit classifier (apple, banana, orange), publish it and classify held-out images.
+
+        Runs on Azure when all five VISION_* variables are set, on the built-in emulator when none is; with
+        some but not all it names the missing ones and stops, unless --emulator.
+        """
+        summary: dict[str, Any] = {}
+        code = run_demo(
+            images_per_tag=images_per_tag,
+            test_images_per_tag=test_images_per_tag,
+            keep=keep,
+            timeout=timeout,
+            force_emulator=force_emulator,
+            out=sys.stderr if session.as_json else sys.stdout,
+            environ=session.environ,
+            summary=summary,
+        )
+        if session.as_json:
+            session.emit({"exitCode": code, **summary})
+        return code

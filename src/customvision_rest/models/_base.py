@@ -8,14 +8,19 @@ never seen.
 
 from __future__ import annotations
 
+import functools
+import types
+import typing
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from enum import Enum
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, GetCoreSchemaHandler, TypeAdapter, create_model
 from pydantic.alias_generators import to_camel
+from pydantic_core import core_schema
 
-__all__ = ["CustomVisionModel", "OpenEnum", "UtcDatetime"]
+__all__ = ["CustomVisionModel", "NullAsEmpty", "OpenEnum", "UtcDatetime"]
 
 
 class CustomVisionModel(BaseModel):
@@ -28,6 +33,9 @@ class CustomVisionModel(BaseModel):
     read_only_fields: ClassVar[frozenset[str]] = frozenset()
     """Fields the service sets and ignores in a request (``readOnly`` in the specification); never sent."""
 
+    request_required: ClassVar[frozenset[str]] = frozenset()
+    """Fields a request body built by :meth:`request_body` must carry; its other writable fields may be left out."""
+
     model_config = ConfigDict(
         alias_generator=to_camel,
         validate_by_name=True,
@@ -35,6 +43,7 @@ class CustomVisionModel(BaseModel):
         extra="allow",
         use_enum_values=False,
         ser_json_inf_nan="constants",
+        defer_build=True,
     )
 
     def to_wire(self) -> dict[str, Any]:
@@ -48,6 +57,28 @@ class CustomVisionModel(BaseModel):
         only what the service lets a caller change, as the official clients send it.
         """
         return self.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=_read_only_exclusion(self))
+
+    @classmethod
+    def request_form(cls) -> type[CustomVisionModel]:
+        """The model of a request built from some of this model's fields (made once, on first use).
+
+        It has the same fields, all optional but :attr:`request_required`, and nested models are request
+        forms too; :meth:`to_request` still leaves out the read-only ones. ``Project.request_form()(name="x")``
+        is a valid UpdateProject body where ``Project(name="x")`` is not a valid project (it has no ``id``).
+        """
+        return _request_model(cls)
+
+    @classmethod
+    def request_body(cls, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Check a mapping of fields (either spelling) and return it as a request body, read-only ones left out.
+
+        A response model such as ``Project`` requires what the service always answers (``id``, ``created``,
+        ...); a request changes only some writable fields, so only :attr:`request_required` must be given.
+
+        Raises:
+            pydantic.ValidationError: a value of the wrong type, or a required field missing.
+        """
+        return _request_model(cls).model_validate(values).to_request()
 
 
 def _read_only_exclusion(model: CustomVisionModel) -> dict[str, Any]:
@@ -64,15 +95,92 @@ def _read_only_exclusion(model: CustomVisionModel) -> dict[str, Any]:
     return excluded
 
 
-def _as_utc(value: datetime) -> datetime:
-    # The service writes some timestamps with no offset at all (image ``created``); they are UTC.
-    if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+@functools.cache
+def _request_model(cls: type[CustomVisionModel]) -> type[CustomVisionModel]:
+    """``cls`` with every field optional but ``request_required`` (nested models likewise); same read-only fields."""
+    fields: dict[str, Any] = {}
+    for name, info in cls.model_fields.items():
+        annotation = _requestable(info.annotation)
+        if name in cls.request_required:
+            fields[name] = (annotation, Field(alias=info.alias))
+        else:
+            fields[name] = (annotation | None, Field(default=None, alias=info.alias))
+    form = create_model(
+        f"{cls.__name__}Request", __base__=CustomVisionModel, __doc__=f"A request form of {cls.__name__}.", **fields
+    )
+    form.read_only_fields = cls.read_only_fields
+    form.request_required = cls.request_required
+    return form
 
 
-UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
+def _requestable(annotation: Any) -> Any:
+    """``annotation`` with every model in it replaced by that model's request form."""
+    if isinstance(annotation, type) and issubclass(annotation, CustomVisionModel):
+        return _request_model(annotation)
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return functools.reduce(lambda a, b: a | b, [_requestable(arg) for arg in typing.get_args(annotation)])
+    if origin is list:
+        return list[_requestable(typing.get_args(annotation)[0])]  # type: ignore[misc]
+    return annotation
+
+
+def _utc_input(value: object) -> object:
+    """What the datetime validator should read so that the result is aware and in UTC.
+
+    Runs once per datetime of every answer, so the service's two forms cost two character tests: text
+    ending in ``Z`` passes as it is, and text with no offset (image ``created``) is UTC, so it gains a ``Z``.
+    """
+    if type(value) is str and len(value) > 19:  # a date and a time, "YYYY-MM-DDTHH:MM:SS" at least
+        if value[-1] == "Z":
+            return value
+        if value[-6] not in "+-" and value[-5] not in "+-":
+            return value + "Z"
+    return _utc_input_otherwise(value)
+
+
+def _utc_input_otherwise(value: object) -> object:
+    """:func:`_utc_input` for the rare forms: another offset, a date alone, a ``datetime`` given in Python."""
+    if isinstance(value, str):
+        if len(value) == 10 and value[4:5] == "-":
+            return value + "T00:00:00Z"  # a date: its midnight
+        parsed = _datetime_reader().validate_python(value)
+        return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value  # numbers are Unix times, which the validator reads as UTC
+
+
+@functools.cache
+def _datetime_reader() -> TypeAdapter[datetime]:
+    return TypeAdapter(datetime)
+
+
+UtcDatetime = Annotated[datetime, BeforeValidator(_utc_input)]
 """A datetime that is always timezone-aware and in UTC, whatever form the service wrote it in."""
+
+
+class NullAsEmpty:
+    """Marks a list or map field of an answer that the service may write as ``null``: it reads as empty.
+
+    The null case is a second branch after the list (or map) itself, so an ordinary value is read by
+    pydantic-core alone; only a null costs a Python call.
+    """
+
+    def __init__(self, empty: Callable[[], object]) -> None:
+        self.empty = empty
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        collection = handler(source)
+        empty = self.empty
+        null = core_schema.chain_schema(
+            [core_schema.none_schema(), core_schema.no_info_plain_validator_function(lambda _: empty())]
+        )
+        return core_schema.union_schema(
+            [(collection, str(collection["type"])), (null, "null")],
+            mode="left_to_right",
+            serialization=collection.get("serialization"),
+        )
 
 
 class OpenEnum(str, Enum):

@@ -60,7 +60,7 @@ from ..operations.training import (
     TrainingOperations,
     check_metadata,
 )
-from .polling import RunnerMethod, bind_method
+from .methods import RunnerMethod
 
 __all__ = [
     "DEFAULT_MAX_BATCH_BYTES",
@@ -89,7 +89,7 @@ P = ParamSpec("P")
 DEFAULT_MAX_BATCH_BYTES = 48 * MB
 """Default ceiling on the JSON body of one upload batch, comfortably below the ~55 MB at which uploads fail."""
 
-DEFAULT_UPLOAD_CONCURRENCY = 4
+DEFAULT_UPLOAD_CONCURRENCY = 8
 """Upload batches in flight at once on the async client (the sync client sends one after the other)."""
 
 UploadProgress = Callable[[int, "int | None"], None]
@@ -124,6 +124,29 @@ def check_concurrency(value: int | None, what: str = "concurrency") -> int | Non
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
         raise ClientValidationError(f"{what} must be a whole number 1 or more, got {value!r}", limit=what, value=value)
     return value
+
+
+def in_sequence(work: Bulk[Any, R]) -> Workflow[R]:
+    """Bulk work as one workflow, its jobs one after the other: how another workflow includes it."""
+    yield from work.prepare()
+    jobs = work.jobs()
+    stopped: Exception | None = None
+    while True:
+        try:
+            job = next(jobs)
+        except StopIteration:
+            break
+        except Exception as exc:  # reading the input failed: account for it in the result
+            stopped = exc
+            break
+        try:
+            result = yield from work.work(job)
+        except Exception as exc:
+            if not work.failed(job, exc):
+                break
+        else:
+            work.done(job, result)
+    return work.finish(stopped)
 
 
 def run_bulk(runner: SyncRunner, work: Bulk[Any, R], *, default_concurrency: int = 1) -> R:
@@ -221,7 +244,7 @@ async def arun_bulk(runner: AsyncRunner, work: Bulk[Any, R], *, default_concurre
     return work.finish(stopped)
 
 
-class BulkMethod(RunnerMethod[Callable[Concatenate[Any, P], Bulk[Any, R]]], Generic[P, R]):
+class BulkMethod(RunnerMethod, Generic[P, R]):
     """A client method that runs bulk work: blocking on a sync client, a coroutine on an async one."""
 
     def __init__(
@@ -238,22 +261,23 @@ class BulkMethod(RunnerMethod[Callable[Concatenate[Any, P], Bulk[Any, R]]], Gene
     @overload
     def __get__(self, instance: AsyncRunner, owner: type[Any] | None = None) -> Callable[P, Coroutine[Any, Any, R]]: ...
     def __get__(self, instance: Any, owner: type[Any] | None = None) -> Any:
-        if instance is None:
-            return self
-        build = self._build
-        if isinstance(instance, AsyncRunner):
-            default = self._async_concurrency
+        return self if instance is None else self._bind(instance)
 
-            async def run_async(*args: Any, **kwargs: Any) -> R:
-                return await arun_bulk(instance, build(instance, *args, **kwargs), default_concurrency=default)
+    def _bind_sync(self, instance: Any) -> Callable[..., Any]:
+        build, default = self._build, self._sync_concurrency
 
-            return bind_method(instance, self._name, build, run_async)
-        sync_default = self._sync_concurrency
+        def run(*args: Any, **kwargs: Any) -> Any:
+            return run_bulk(instance, build(instance, *args, **kwargs), default_concurrency=default)
 
-        def run(*args: Any, **kwargs: Any) -> R:
-            return run_bulk(instance, build(instance, *args, **kwargs), default_concurrency=sync_default)
+        return run
 
-        return bind_method(instance, self._name, build, run)
+    def _bind_async(self, instance: Any) -> Callable[..., Any]:
+        build, default = self._build, self._async_concurrency
+
+        async def run_async(*args: Any, **kwargs: Any) -> Any:
+            return await arun_bulk(instance, build(instance, *args, **kwargs), default_concurrency=default)
+
+        return run_async
 
 
 def bulk(
@@ -755,7 +779,7 @@ class BulkWorkflows:
             max_batch_bytes: ceiling on the JSON body of one batch, in bytes.
             progress: called after each batch as ``progress(sent, total)``; ``total`` is ``None`` when
                 ``images`` has no length.
-            concurrency: batches in flight at once; by default 4 on the async client and 1 (one after the
+            concurrency: batches in flight at once; by default 8 on the async client and 1 (one after the
                 other) on the sync client, where a larger number uses that many threads.
 
         Raises:

@@ -29,7 +29,7 @@ from ..models.training import (
 )
 from ..operations import Id
 from ..operations.training import MAX_TAKE, TrainingOperations, coerce_model
-from .polling import RunnerMethod, bind_method
+from .methods import RunnerMethod
 
 __all__ = [
     "Page",
@@ -136,8 +136,11 @@ async def aiterate(runner: AsyncRunner, flow: Pager[T]) -> AsyncIterator[T]:
             cursor.send(await runner._run(step))
 
 
-class PagerMethod(RunnerMethod[Callable[Concatenate[Any, P], Pager[T]]], Generic[P, T]):
+class PagerMethod(RunnerMethod, Generic[P, T]):
     """A client method that lists lazily: an iterator on a sync client, an async iterator on an async one."""
+
+    def __init__(self, build: Callable[Concatenate[Any, P], Pager[T]]) -> None:
+        super().__init__(build)
 
     @overload
     def __get__(self, instance: None, owner: type[Any] | None = None) -> PagerMethod[P, T]: ...
@@ -146,20 +149,23 @@ class PagerMethod(RunnerMethod[Callable[Concatenate[Any, P], Pager[T]]], Generic
     @overload
     def __get__(self, instance: AsyncRunner, owner: type[Any] | None = None) -> Callable[P, AsyncIterator[T]]: ...
     def __get__(self, instance: Any, owner: type[Any] | None = None) -> Any:
-        if instance is None:
-            return self
+        return self if instance is None else self._bind(instance)
+
+    def _bind_sync(self, instance: Any) -> Callable[..., Any]:
         build = self._build
-        if isinstance(instance, AsyncRunner):
-
-            def iterate_async(*args: Any, **kwargs: Any) -> AsyncIterator[T]:
-                return aiterate(instance, build(instance, *args, **kwargs))
-
-            return bind_method(instance, self._name, build, iterate_async)
 
         def iterate_sync(*args: Any, **kwargs: Any) -> Iterator[T]:
             return iterate(instance, build(instance, *args, **kwargs))
 
-        return bind_method(instance, self._name, build, iterate_sync)
+        return iterate_sync
+
+    def _bind_async(self, instance: Any) -> Callable[..., Any]:
+        build = self._build
+
+        def iterate_async(*args: Any, **kwargs: Any) -> AsyncIterator[T]:
+            return aiterate(instance, build(instance, *args, **kwargs))
+
+        return iterate_async
 
 
 def pager(build: Callable[Concatenate[Any, P], Pager[T]]) -> PagerMethod[P, T]:

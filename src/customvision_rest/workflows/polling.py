@@ -8,14 +8,13 @@ loop as a workflow, with a deadline, an interval that backs off, a failure branc
 from __future__ import annotations
 
 import enum
-import functools
-import inspect
-from collections.abc import Awaitable, Callable
+import math
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
-from .._exceptions import ClientValidationError, CustomVisionError, PollingTimeoutError
-from ..core.operation import AsyncRunner, Operation, Sleep, SyncRunner, Workflow, call, now
+from .._exceptions import ClientValidationError, ConfigurationError, CustomVisionError, PollingTimeoutError
+from ..core.operation import AsyncRunner, ClientMethod, Operation, Sleep, SyncRunner, Workflow, call, now, type_argument
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -25,9 +24,7 @@ __all__ = [
     "Poller",
     "PollerMethod",
     "Progress",
-    "RunnerMethod",
     "State",
-    "bind_method",
     "check_wait",
     "poller",
     "wait_for",
@@ -60,8 +57,15 @@ class PollSchedule:
     factor: float = 1.5
 
     def __post_init__(self) -> None:
+        for name in ("initial", "maximum", "factor"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ConfigurationError(f"PollSchedule.{name} must be a finite number, got {value!r}")
         if self.initial <= 0 or self.maximum < self.initial or self.factor < 1:
-            raise ValueError("PollSchedule needs 0 < initial <= maximum and factor >= 1")
+            raise ConfigurationError(
+                f"PollSchedule needs 0 < initial <= maximum and factor >= 1, got initial={self.initial!r}, "
+                f"maximum={self.maximum!r}, factor={self.factor!r}"
+            )
 
 
 @dataclass(frozen=True)
@@ -240,24 +244,11 @@ class AsyncPoller(_PollerBase[T]):
         await self.result(timeout, progress=progress)
 
 
-B = TypeVar("B")
-
-
-class RunnerMethod(Generic[B]):
-    """Base of client methods written once as a builder and bound differently on sync and async clients."""
-
-    def __init__(self, build: B) -> None:
-        self._build = build
-        self._name: str = getattr(build, "__name__", "method")
-        self.__doc__ = getattr(build, "__doc__", None)
-        self.__wrapped__ = build
-
-    def __set_name__(self, owner: type[Any], name: str) -> None:
-        self._name = name
-
-
-class PollerMethod(RunnerMethod[Callable[Concatenate[Any, P], Workflow[PollPlan[T]]]], Generic[P, T]):
+class PollerMethod(ClientMethod, Generic[P, T]):
     """A client method that starts long-running work and returns a poller; see :func:`poller`."""
+
+    def __init__(self, build: Callable[Concatenate[Any, P], Workflow[PollPlan[T]]]) -> None:
+        super().__init__(build)
 
     @overload
     def __get__(self, instance: None, owner: type[Any] | None = None) -> PollerMethod[P, T]: ...
@@ -266,36 +257,33 @@ class PollerMethod(RunnerMethod[Callable[Concatenate[Any, P], Workflow[PollPlan[
     @overload
     def __get__(
         self, instance: AsyncRunner, owner: type[Any] | None = None
-    ) -> Callable[P, Awaitable[AsyncPoller[T]]]: ...
+    ) -> Callable[P, Coroutine[Any, Any, AsyncPoller[T]]]: ...
     def __get__(self, instance: Any, owner: type[Any] | None = None) -> Any:
         if instance is None:
             return self
+        return self._bind(instance)
+
+    def _bind_sync(self, instance: Any) -> Callable[..., Any]:
         build = self._build
-        if isinstance(instance, AsyncRunner):
-
-            async def begin_async(*args: Any, **kwargs: Any) -> AsyncPoller[T]:
-                return AsyncPoller(instance, await instance._drive(build(instance, *args, **kwargs)))
-
-            return bind_method(instance, self._name, build, begin_async)
 
         def begin(*args: Any, **kwargs: Any) -> Poller[T]:
             return Poller(instance, instance._drive(build(instance, *args, **kwargs)))
 
-        return bind_method(instance, self._name, build, begin)
+        return begin
 
+    def _bind_async(self, instance: Any) -> Callable[..., Any]:
+        build = self._build
 
-def bind_method(instance: Any, name: str, build: Callable[..., Any], function: Callable[..., Any]) -> Any:
-    """Make ``function`` look like the method ``build`` (name, docstring, signature without ``self``) and cache
-    it on ``instance``, so that later look-ups find it without going through the descriptor again."""
-    functools.update_wrapper(function, build)
-    try:
-        signature = inspect.signature(build)
-        parameters = list(signature.parameters.values())[1:]
-        function.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
-    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
-        pass
-    instance.__dict__[name] = function
-    return function
+        async def begin(*args: Any, **kwargs: Any) -> AsyncPoller[T]:
+            return AsyncPoller(instance, await instance._drive(build(instance, *args, **kwargs)))
+
+        return begin
+
+    def _result_annotation(self, built: Any, asynchronous: bool) -> Any:
+        plan = type_argument(built)  # PollPlan[X]
+        kind = AsyncPoller if asynchronous else Poller
+        target = type_argument(plan)
+        return f"{kind.__name__}[{target}]" if isinstance(target, str) else kind[target]
 
 
 def poller(build: Callable[Concatenate[Any, P], Workflow[PollPlan[T]]]) -> PollerMethod[P, T]:
