@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import Field
 
 from ..core.resources import AzureResourceId
-from ..models._base import CustomVisionModel
+from ..models import CustomVisionModel
 
 __all__ = [
     "Account",

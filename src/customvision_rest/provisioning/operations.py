@@ -17,7 +17,7 @@ import httpx
 from .._exceptions import ClientValidationError, ResponseValidationError
 from ..core.operation import Operation, operation
 from ..core.resources import ResourceKind
-from ..models._base import CustomVisionModel
+from ..models import CustomVisionModel
 from .models import ACCOUNT_TYPE, Account, AccountKeys, AsyncOperationStatus, DomainAvailability, SkuAvailability
 
 __all__ = [
