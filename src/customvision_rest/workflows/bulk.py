@@ -26,7 +26,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, over
 from uuid import UUID
 
 from .._exceptions import ClientValidationError, OperationFailedError, describe_problem
-from ..core.operation import AsyncRunner, SyncRunner, Workflow, call
+from ..core.operation import AsyncRunner, ClientMethod, SyncRunner, Workflow, call
 from ..core.pipeline import encode_json
 from ..models.training import (
     Image,
@@ -60,7 +60,6 @@ from ..operations.training import (
     TrainingOperations,
     check_metadata,
 )
-from .methods import RunnerMethod
 
 __all__ = [
     "DEFAULT_MAX_BATCH_BYTES",
@@ -244,7 +243,7 @@ async def arun_bulk(runner: AsyncRunner, work: Bulk[Any, R], *, default_concurre
     return work.finish(stopped)
 
 
-class BulkMethod(RunnerMethod, Generic[P, R]):
+class BulkMethod(ClientMethod, Generic[P, R]):
     """A client method that runs bulk work: blocking on a sync client, a coroutine on an async one."""
 
     def __init__(
@@ -261,10 +260,13 @@ class BulkMethod(RunnerMethod, Generic[P, R]):
     @overload
     def __get__(self, instance: AsyncRunner, owner: type[Any] | None = None) -> Callable[P, Coroutine[Any, Any, R]]: ...
     def __get__(self, instance: Any, owner: type[Any] | None = None) -> Any:
-        return self if instance is None else self._bind(instance)
+        if instance is None:
+            return self
+        return self._bind(instance)
 
     def _bind_sync(self, instance: Any) -> Callable[..., Any]:
-        build, default = self._build, self._sync_concurrency
+        build = self._build
+        default = self._sync_concurrency
 
         def run(*args: Any, **kwargs: Any) -> Any:
             return run_bulk(instance, build(instance, *args, **kwargs), default_concurrency=default)
@@ -272,7 +274,8 @@ class BulkMethod(RunnerMethod, Generic[P, R]):
         return run
 
     def _bind_async(self, instance: Any) -> Callable[..., Any]:
-        build, default = self._build, self._async_concurrency
+        build = self._build
+        default = self._async_concurrency
 
         async def run_async(*args: Any, **kwargs: Any) -> Any:
             return await arun_bulk(instance, build(instance, *args, **kwargs), default_concurrency=default)
