@@ -32,7 +32,7 @@ from .. import (
     ResourceKind,
     TrainingClient,
 )
-from ..models._base import CustomVisionModel
+from ..models import CustomVisionModel
 from ..models.training import Iteration, Project
 
 __all__ = [
