@@ -36,6 +36,7 @@ from .core.retry import RetryPolicy
 from .workflows.bulk import ImageOutcome, ImageToUpload, UploadIncompleteError, UploadReport, UploadUpdate
 from .workflows.dataset import DatasetDownload
 from .workflows.polling import AsyncPoller, Poller, PollSchedule
+from .workflows.prediction import PredictionOutcome, PredictionReport
 
 __all__ = [
     "COGNITIVE_SERVICES_SCOPE",
@@ -65,6 +66,8 @@ __all__ = [
     "Poller",
     "PollingTimeoutError",
     "PredictionClient",
+    "PredictionOutcome",
+    "PredictionReport",
     "RateLimitError",
     "Resource",
     "ResourceKind",
