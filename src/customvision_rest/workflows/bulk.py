@@ -119,6 +119,9 @@ class Bulk(Protocol[J, R_co]):
     def finish(self, stopped: Exception | None) -> R_co: ...
 
 
+_END = object()
+
+
 def check_concurrency(value: int | None, what: str = "concurrency") -> int | None:
     """``None`` (the client's default) or a whole number of at least 1."""
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
@@ -181,6 +184,7 @@ def run_bulk(runner: SyncRunner, work: Bulk[Any, R], *, default_concurrency: int
 async def arun_bulk(runner: AsyncRunner, work: Bulk[Any, R], *, default_concurrency: int = 4) -> R:
     """Run bulk work on an async client: up to ``concurrency`` jobs at once, as anyio tasks."""
     import anyio
+    import anyio.to_thread
 
     concurrency = work.concurrency or default_concurrency
     slots = anyio.Semaphore(concurrency)
@@ -209,12 +213,13 @@ async def arun_bulk(runner: AsyncRunner, work: Bulk[Any, R], *, default_concurre
                 slots.release()
                 break
             try:
-                job = next(jobs)
-            except StopIteration:
-                slots.release()
-                break
+                # Producing a job reads input (files, generators): in a worker thread, not on the event loop.
+                job = await anyio.to_thread.run_sync(next, jobs, _END)
             except Exception as exc:
                 stopped = exc
+                slots.release()
+                break
+            if job is _END:
                 slots.release()
                 break
             tasks.start_soon(one, job)
