@@ -17,6 +17,7 @@ from ._exceptions import (
     CustomVisionError,
     InternalServerError,
     InvalidResourceIdError,
+    NoPredictionsError,
     NotFoundError,
     OperationFailedError,
     PermissionDeniedError,
@@ -31,10 +32,11 @@ from ._version import __version__
 from .clients.prediction import AsyncPredictionClient, PredictionClient
 from .clients.training import AsyncTrainingClient, TrainingClient
 from .core.credentials import COGNITIVE_SERVICES_SCOPE, KeyCredential
+from .core.ratelimit import RateLimits
 from .core.resources import AzureResourceId, Resource, ResourceKind, Role
 from .core.retry import RetryPolicy
 from .workflows.bulk import ImageOutcome, ImageToUpload, UploadIncompleteError, UploadReport, UploadUpdate
-from .workflows.dataset import DatasetDownload
+from .workflows.dataset import DatasetDownload, DatasetUpload
 from .workflows.polling import AsyncPoller, Poller, PollSchedule
 from .workflows.prediction import PredictionOutcome, PredictionReport
 
@@ -53,12 +55,14 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "DatasetDownload",
+    "DatasetUpload",
     "CustomVisionError",
     "ImageOutcome",
     "ImageToUpload",
     "InternalServerError",
     "InvalidResourceIdError",
     "KeyCredential",
+    "NoPredictionsError",
     "NotFoundError",
     "OperationFailedError",
     "PermissionDeniedError",
@@ -69,6 +73,7 @@ __all__ = [
     "PredictionOutcome",
     "PredictionReport",
     "RateLimitError",
+    "RateLimits",
     "Resource",
     "ResourceKind",
     "ResponseValidationError",

@@ -19,6 +19,7 @@
     │   ├── RateLimitError (429)           carries ``retry_after``
     │   └── InternalServerError (5xx)
     ├── ResponseValidationError            the service answered something our models cannot read
+    ├── NoPredictionsError (LookupError)   ``ImagePrediction.best()`` on a result with no predictions
     ├── OperationFailedError               a long-running operation (training, export, import) ended in failure
     │   └── TrainingFailedError            carries the failed ``iteration``
     └── PollingTimeoutError (TimeoutError) a wait ran past its deadline; carries the last status seen
@@ -50,6 +51,7 @@ __all__ = [
     "CustomVisionError",
     "InternalServerError",
     "InvalidResourceIdError",
+    "NoPredictionsError",
     "NotFoundError",
     "OperationFailedError",
     "PermissionDeniedError",
@@ -187,6 +189,10 @@ class ResponseValidationError(CustomVisionError):
         self.status_code = status_code
         self.request_id = request_id
         self.body = redact_value(body)
+
+
+class NoPredictionsError(CustomVisionError, LookupError):
+    """A prediction result holds no predictions, so it has no best one."""
 
 
 class OperationFailedError(CustomVisionError):

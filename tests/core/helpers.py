@@ -70,3 +70,21 @@ class NoSleep:
 
     async def asleep(self, seconds: float) -> None:
         self.delays.append(seconds)
+
+
+@dataclass
+class FakeTime:
+    """A monotonic clock that moves only when the code under test sleeps, and the sleeps it was asked for."""
+
+    now: float = 1000.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    async def asleep(self, seconds: float) -> None:
+        self.sleep(seconds)

@@ -88,12 +88,17 @@ def test_bearer_token_with_the_cognitive_services_scope_is_cached() -> None:
 def test_token_refreshed_before_expiry() -> None:
     clock = [1_000_000.0]
     cache = TokenCache(clock=lambda: clock[0])
-    cache.store(AccessToken("t1", int(clock[0] + 3600)))
-    assert cache.current() == "t1"
+    stored = cache.store(AccessToken("t1", int(clock[0] + 3600)))
+    assert stored.authorization() == "Bearer t1"
+    assert "t1" not in repr(stored)
+    assert cache.current() is stored
     clock[0] += 3600 - 301
-    assert cache.current() == "t1"
+    assert cache.current() is stored
     clock[0] += 2
     assert cache.current() is None  # within five minutes of expiry: fetch a new one
+    assert cache.usable() is stored  # but it still works while one caller renews it
+    clock[0] += 300
+    assert cache.usable() is None
 
 
 def test_401_drops_the_token_and_retries_once() -> None:
@@ -183,11 +188,17 @@ def test_caller_http_client_is_not_closed() -> None:
     http.close()
 
 
-def test_own_http_client_is_closed() -> None:
+def test_own_http_client_is_opened_on_first_request_and_closed() -> None:
     client = PredictionClient(ENDPOINT, PREDICTION_KEY)
-    with client:
-        pass
-    assert client._http.is_closed
+    assert client._pool.opened is None  # building an SSL context waits for the first request
+    with respx.mock(base_url=ENDPOINT) as mock, client:
+        mock.post(CLASSIFY_PATH).mock(return_value=OK)
+        client.classify_image(PROJECT_ID, "model", b"img")
+        opened = client._pool.opened
+        assert opened is not None
+    assert opened.is_closed
+    with pytest.raises(ConfigurationError, match="closed"):
+        client.classify_image(PROJECT_ID, "model", b"img")
 
 
 def test_async_caller_http_client_is_not_closed() -> None:

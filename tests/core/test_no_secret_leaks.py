@@ -115,7 +115,14 @@ def test_the_scan_would_catch_a_leak() -> None:
 def test_export_download_address_is_not_in_repr() -> None:
     from customvision_rest.models.training import Export
 
-    export = Export.model_validate({"platform": "ONNX", "status": "Done", "downloadUri": "https://blob/x?sig=SECRET"})
+    export = Export.model_validate(
+        {
+            "platform": "ONNX",
+            "status": "Done",
+            "downloadUri": "https://blob/x?sig=SECRET",
+            "newerVersionAvailable": False,
+        }
+    )
     assert export.download_uri == "https://blob/x?sig=SECRET"
     assert "SECRET" not in repr(export)
     assert "SECRET" not in str(export)

@@ -15,7 +15,7 @@ import httpx
 import pytest
 import respx
 
-from customvision_rest import AsyncPredictionClient, ClientValidationError, PredictionClient
+from customvision_rest import AsyncPredictionClient, ClientValidationError, NoPredictionsError, PredictionClient
 from customvision_rest.models.prediction import ImagePrediction
 from customvision_rest.operations.prediction import MAX_PREDICTION_IMAGE_BYTES
 
@@ -54,7 +54,7 @@ def test_each_operation_builds_the_documented_request(
         assert request.headers["Content-Type"] == "application/json"
         assert json.loads(request.content) == {"url": argument}
     assert isinstance(result, ImagePrediction)
-    assert result.best() is not None and result.best().tag_name == "apple"  # type: ignore[union-attr]
+    assert result.best().tag_name == "apple"
 
 
 def test_application_is_omitted_when_not_given() -> None:
@@ -151,15 +151,18 @@ class TestResultHelpers:
 
     def test_best_top_above(self) -> None:
         result = self.result()
-        assert result.best().tag_name == "apple"  # type: ignore[union-attr]
+        assert result.best().tag_name == "apple"
         assert [p.tag_name for p in result.top(2)] == ["apple", "banana"]
         assert [p.tag_name for p in result.above(0.25)] == ["apple", "banana"]
         assert result.above(0.9) == []
         assert result.probabilities()["orange"] == pytest.approx(8.79471951e-13)
 
     def test_empty(self) -> None:
-        empty = ImagePrediction()
-        assert empty.best() is None and empty.top(3) == [] and empty.above(0.0) == []
+        empty = ImagePrediction.model_validate({**PREDICTION_BODY, "predictions": []})
+        assert empty.top(3) == [] and empty.above(0.0) == []
+        with pytest.raises(NoPredictionsError, match="no predictions") as caught:
+            empty.best()
+        assert isinstance(caught.value, LookupError)
 
     @pytest.mark.parametrize("threshold", [-0.1, 1.5])
     def test_threshold_range(self, threshold: float) -> None:
@@ -167,8 +170,8 @@ class TestResultHelpers:
             self.result().above(threshold)
 
     def test_created_is_utc(self) -> None:
-        created = self.result().created
-        assert created is not None and created.utcoffset() is not None and created.utcoffset().total_seconds() == 0  # type: ignore[union-attr]
+        offset = self.result().created.utcoffset()
+        assert offset is not None and offset.total_seconds() == 0
 
 
 def recorded_predictions(shared: Path) -> list[dict[str, Any]]:

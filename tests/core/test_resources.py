@@ -19,7 +19,7 @@ from customvision_rest import (
 )
 from customvision_rest.core.resources import normalize_endpoint
 
-from .helpers import ENDPOINT, PREDICTION_KEY, TRAINING_KEY
+from .helpers import ENDPOINT, PREDICTION_BODY, PREDICTION_KEY, TRAINING_KEY
 
 RID = "/subscriptions/0b9a9b34-5b35-4fd8-8d8c-1d2c6a3a1a11/resourceGroups/my-rg/providers/Microsoft.CognitiveServices/accounts/my-pred"
 
@@ -100,7 +100,7 @@ class TestEndpoints:
 
     def test_no_double_slash_in_request_path(self) -> None:
         with respx.mock() as mock:
-            route = mock.post(url__regex=r".*").mock(return_value=httpx.Response(200, json={}))
+            route = mock.post(url__regex=r".*").mock(return_value=httpx.Response(200, json=PREDICTION_BODY))
             client = PredictionClient(ENDPOINT + "/", PREDICTION_KEY)
             client.classify_image_url("00000000-0000-0000-0000-000000000001", "m", "https://img")
             assert "//customvision" not in str(route.calls.last.request.url)

@@ -109,7 +109,7 @@ def test_async_clients_over_loopback_server(emulator: Emulator) -> None:
             await trainer.unpublish_iteration(project.id, iteration.id)
             await trainer.delete_project(project.id)
             assert await trainer.get_projects() == []
-            return [r.best().tag_name or "" for r in results if r.best() is not None]
+            return [r.best().tag_name or "" for r in results if r.predictions]
 
     with emulator.serve(port=0) as server:
         names = asyncio.run(scenario(server.endpoint))

@@ -110,3 +110,28 @@ def test_iteration_reports_domain_once_training_started(trainer: httpx.Client) -
     assert iteration["domainId"] == trainer.get(f"/projects/{project_id}").json()["settings"]["domainId"]
     assert iteration["customBaseModelInfo"] is None
     assert iteration["trainingErrorDetails"] is None
+
+
+def test_training_leaves_out_an_undecodable_stored_image(emulator: Emulator, trainer: httpx.Client) -> None:
+    """An image stored before uploads were fully decoded (an older data directory) does not fail training."""
+    from customvision_rest.emulator._images import content_hash
+    from customvision_rest.emulator._state import StoredImage, new_id, utc_now
+
+    project = make_project(trainer)
+    tags = {kind: make_tag(trainer, project["id"], kind)["id"] for kind in ("apple", "orange")}
+    upload_fruit(trainer, project["id"], tags, per_tag=5)
+    whole = synthetic_fruit("apple", 60, (128, 128))
+    truncated = whole[: len(whole) // 2]
+    store = emulator._store
+    with store.lock:
+        store.blobs.put(content_hash(truncated), truncated)
+        image = StoredImage(new_id(), project["id"], content_hash(truncated), 128, 128, utc_now())
+        image.tags = {tags["apple"]: utc_now()}
+        store.state.add_image(image)
+    trained = trainer.post(f"/projects/{project['id']}/train").json()
+    deadline = time.monotonic() + 30
+    while trained["status"] == "Training" and time.monotonic() < deadline:
+        time.sleep(0.02)
+        trained = trainer.get(f"/projects/{project['id']}/iterations/{trained['id']}").json()
+    assert trained["status"] == "Completed"
+    assert trained["trainingErrorDetails"] is None

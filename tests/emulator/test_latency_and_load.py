@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import socket
 import threading
 import time
@@ -124,3 +125,26 @@ def test_256_simultaneous_connections_are_all_answered() -> None:
             for connection in connections:
                 connection.close()
     assert status_lines == [b"HTTP/1.1 200 OK"] * 256
+
+
+def test_the_server_answers_while_training_runs() -> None:
+    with (
+        Emulator(training_key="k", min_training_seconds=5.0) as emulator,
+        httpx.Client(
+            base_url="http://h" + TRAINING, transport=emulator.transport(), headers={"Training-Key": "k"}
+        ) as trainer,
+        emulator.serve(port=0) as server,
+    ):
+        project = trainer.post("/projects", params={"name": "busy"}).json()
+        for kind in ("apple", "banana"):
+            tag = trainer.post(f"/projects/{project['id']}/tags", params={"name": kind}).json()["id"]
+            entries = [
+                {"contents": base64.b64encode(synthetic_fruit(kind, seed, (96, 96))).decode()} for seed in range(5)
+            ]
+            trainer.post(f"/projects/{project['id']}/images/files", json={"images": entries, "tagIds": [tag]})
+        iteration = trainer.post(f"/projects/{project['id']}/train").json()
+        answers = []
+        with httpx.Client(base_url=server.endpoint + TRAINING, headers={"Training-Key": "k"}) as remote:
+            while len(answers) < 20:
+                answers.append(remote.get(f"/projects/{project['id']}/iterations/{iteration['id']}").json()["status"])
+        assert answers == ["Training"] * 20  # twenty answers, all while the training job was still running

@@ -163,7 +163,6 @@ def test_status_errors_with_a_key(case: str) -> None:
     assert leaks_in(error) == []
 
 
-@pytest.mark.xfail(strict=True, reason="runtime helper: the bearer token is a local variable of core.pipeline.exchange")
 @pytest.mark.parametrize("case", sorted(STATUS_CASES))
 def test_status_errors_with_a_token(case: str) -> None:
     response, kind = STATUS_CASES[case]

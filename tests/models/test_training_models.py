@@ -45,6 +45,44 @@ IMAGE_ID = "598d05f8-dfde-404e-b0db-04464099dce6"
 TAG_ID = "80c795b2-9947-4341-91aa-8cd99652b70c"
 
 
+# Answers as the service writes them (from the recordings), for tests to vary one field at a time.
+IMAGE: dict[str, object] = {
+    "id": IMAGE_ID,
+    "created": "2020-11-06T16:15:54.5237711",
+    "width": 900,
+    "height": 1600,
+    "resizedImageUri": "https://blob.example/i?sig=SECRET",
+    "thumbnailUri": "https://blob.example/t?sig=SECRET",
+    "originalImageUri": "https://blob.example/o?sig=SECRET",
+}
+ITERATION: dict[str, object] = {
+    "id": "d266f9b4-e5a7-4707-a1df-4c410eebba51",
+    "name": "Iteration 1",
+    "status": "Completed",
+    "created": "2019-09-16T14:58:48.613Z",
+    "lastModified": "2019-09-16T14:58:59.316Z",
+    "projectId": "2591e07c-2a07-4523-ad30-df967153b0cf",
+    "exportable": False,
+    "trainingType": "Regular",
+    "reservedBudgetInHours": 0,
+}
+PROJECT: dict[str, object] = {
+    "id": "8a32ea60-1c53-43c3-8113-d0b1f470fbdb",
+    "name": "p",
+    "settings": {"domainId": "ee85a74c-405e-4adc-bb47-ffa8ca0c9f31"},
+    "created": "2020-11-06T16:37:26.266Z",
+    "lastModified": "2020-11-06T16:37:26.266Z",
+}
+TAG: dict[str, object] = {"id": TAG_ID, "name": "t", "type": "Regular", "imageCount": 0}
+EXPORT: dict[str, object] = {"platform": "ONNX", "status": "Done", "newerVersionAvailable": False}
+PREDICTION: dict[str, object] = {
+    "id": "245d5cc5-6919-447e-9128-8da04f61c28b",
+    "project": "e7d08afb-4919-4999-af29-5758c34f3895",
+    "iteration": "559f458f-ea59-4cba-8af2-b383226edb38",
+    "created": "2020-11-06T17:46:17.747Z",
+}
+
+
 def round_trips(model: CustomVisionModel) -> bool:
     cls = type(model)
     return bool(
@@ -67,7 +105,9 @@ def round_trips(model: CustomVisionModel) -> bool:
     ],
 )
 def test_datetimes_are_always_utc_aware(wire: str, expected: datetime) -> None:
-    image = Image.model_validate_json(json.dumps({"created": wire, "tags": [{"created": wire}]}))
+    image = Image.model_validate_json(
+        json.dumps({**IMAGE, "created": wire, "tags": [{"tagId": TAG_ID, "created": wire}]})
+    )
     for value in (image.created, image.tags[0].created):
         assert value == expected
         assert value is not None
@@ -79,32 +119,37 @@ def test_datetimes_are_always_utc_aware(wire: str, expected: datetime) -> None:
 
 
 def test_unknown_enum_values_parse_and_round_trip() -> None:
-    export = Export.model_validate({"platform": "OpenVino", "status": "Queued", "flavor": "OpenVinoFP16"})
+    export = Export.model_validate({**EXPORT, "platform": "OpenVino", "status": "Queued", "flavor": "OpenVinoFP16"})
     assert export.platform == "OpenVino"
     assert isinstance(export.platform, ExportPlatform)
     assert isinstance(export.flavor, ExportFlavor)
     assert export.status == "Queued"
-    assert export.to_wire() == {"platform": "OpenVino", "status": "Queued", "flavor": "OpenVinoFP16"}
+    assert export.to_wire() == {
+        "platform": "OpenVino",
+        "status": "Queued",
+        "flavor": "OpenVinoFP16",
+        "newerVersionAvailable": False,
+    }
     assert round_trips(export)
 
-    iteration = Iteration.model_validate({"name": "it", "status": "Queued", "exportableTo": ["CoreML", "Next"]})
+    iteration = Iteration.model_validate({**ITERATION, "status": "Queued", "exportableTo": ["CoreML", "Next"]})
     assert isinstance(iteration.status, IterationStatus)
     assert iteration.exportable_to == [ExportPlatform.CORE_ML, "Next"]
     assert round_trips(iteration)
 
 
 def test_known_enum_values_become_members() -> None:
-    export = Export.model_validate({"platform": "ONNX", "status": "Done", "flavor": "ONNX12"})
+    export = Export.model_validate({**EXPORT, "flavor": "ONNX12"})
     assert export.platform is ExportPlatform.ONNX
     assert export.status is ExportStatus.DONE
     assert export.flavor is ExportFlavor.ONNX12
-    assert Iteration(name="x", status="Completed").status is IterationStatus.COMPLETED
+    assert Iteration.model_validate(ITERATION).status is IterationStatus.COMPLETED
 
 
 def test_unknown_fields_are_preserved_on_the_wire() -> None:
     project = Project.model_validate(
         {
-            "name": "p",
+            **PROJECT,
             "futureField": {"a": 1},
             "settings": {"domainId": "ee85a74c-405e-4adc-bb47-ffa8ca0c9f31", "futureSetting": True},
         }
@@ -117,57 +162,75 @@ def test_unknown_fields_are_preserved_on_the_wire() -> None:
 
 def test_augmentation_methods_keep_keys_with_spaces() -> None:
     methods = {"horizontal flip": True, "rotation": False, "random erase": True}
-    settings = ProjectSettings.model_validate({"imageProcessingSettings": {"augmentationMethods": methods}})
+    domain = "ee85a74c-405e-4adc-bb47-ffa8ca0c9f31"
+    body = {"domainId": domain, "imageProcessingSettings": {"augmentationMethods": methods}}
+    settings = ProjectSettings.model_validate(body)
     assert settings.image_processing_settings is not None
     assert settings.image_processing_settings.augmentation_methods == methods
-    assert settings.to_wire() == {"imageProcessingSettings": {"augmentationMethods": methods}}
+    assert settings.to_wire() == body
     assert round_trips(settings)
 
 
 def test_snake_case_and_camel_case_are_both_accepted() -> None:
     project_id = UUID("b6dd673c-be9e-4911-b2f6-02237b2d4872")
-    by_alias = Iteration.model_validate({"name": "i", "projectId": str(project_id), "trainedAt": None})
-    by_name = Iteration.model_validate({"name": "i", "project_id": str(project_id), "trained_at": None})
+    common = {k: v for k, v in ITERATION.items() if k != "projectId"}
+    by_alias = Iteration.model_validate({**common, "projectId": str(project_id), "trainedAt": None})
+    by_name = Iteration.model_validate({**common, "project_id": str(project_id), "trained_at": None})
     assert by_alias == by_name
     assert by_alias.project_id == project_id
-    assert ProjectExport.model_validate({"estimated_import_time_in_ms": 5}).estimated_import_time_in_ms == 5
-    assert ProjectExport(estimatedImportTimeInMS=5).to_wire() == {"estimatedImportTimeInMS": 5}
+    counts = {"iterationCount": 1, "imageCount": 10, "tagCount": 4, "regionCount": 0, "token": "t"}
+    assert ProjectExport.model_validate({**counts, "estimated_import_time_in_ms": 5}).estimated_import_time_in_ms == 5
+    assert ProjectExport.model_validate({**counts, "estimatedImportTimeInMS": 5}).to_wire() == {
+        **counts,
+        "estimatedImportTimeInMS": 5,
+    }
 
 
 def test_probabilities_with_exponents_parse() -> None:
     body = '{"predictions": [{"probability": 8.79471951E-13, "tagId": "' + TAG_ID + '"}]}'
-    performance = ImagePerformance.model_validate_json(body)
+    performance = ImagePrediction.model_validate({**PREDICTION, **json.loads(body)})
     assert performance.predictions[0].probability == pytest.approx(8.79471951e-13)
     assert performance.predictions[0].tag_id == UUID(TAG_ID)
-    as_text = ImagePerformance.model_validate({"predictions": [{"probability": "8.79471951E-13"}]})
+    as_text = ImagePrediction.model_validate(
+        {**PREDICTION, "predictions": [{"probability": "8.79471951E-13", "tagId": TAG_ID}]}
+    )
     assert as_text.predictions[0].probability == pytest.approx(8.79471951e-13)
 
 
 def test_null_arrays_and_maps_read_as_empty() -> None:
-    image = Image.model_validate({"tags": None, "regions": None, "metadata": None})
+    image = Image.model_validate({**IMAGE, "tags": None, "regions": None, "metadata": None})
     assert (image.tags, image.regions, image.metadata) == ([], [], {})
-    assert Image().tags == []
-    assert Iteration.model_validate({"name": "i", "exportableTo": None}).exportable_to == []
+    assert Image.model_validate(IMAGE).tags == []
+    assert Iteration.model_validate({**ITERATION, "exportableTo": None}).exportable_to == []
+    assert (
+        ImagePerformance.model_validate(
+            {**IMAGE, "imageUri": "https://blob.example/i", "predictions": None}
+        ).predictions
+        == []
+    )
 
 
 def test_response_models_accept_sparse_bodies() -> None:
-    iteration = Iteration.model_validate({"name": "Iteration 2", "status": "Training", "domainId": None})
+    iteration = Iteration.model_validate({**ITERATION, "status": "Training", "domainId": None})
     assert iteration.domain_id is None
     assert iteration.classification_type is None
     assert iteration.trained_at is None
-    tag = Tag.model_validate({"name": "t", "description": None})
-    assert tag.type is None
-    assert Tag.model_validate({"name": "t", "type": "Negative"}).type is TagType.NEGATIVE
+    tag = Tag.model_validate({**TAG, "description": None})
+    assert tag.description is None
+    assert Tag.model_validate({**TAG, "type": "Negative"}).type is TagType.NEGATIVE
 
 
 def test_stored_predictions_keep_the_prediction_helpers() -> None:
+    uris = {k: IMAGE[k] for k in ("resizedImageUri", "thumbnailUri", "originalImageUri")}
+    predictions = [
+        {"probability": 0.2, "tagName": "a", "tagId": TAG_ID},
+        {"probability": 0.9, "tagName": "b", "tagId": TAG_ID},
+    ]
     stored = StoredImagePrediction.model_validate(
-        {"predictions": [{"probability": 0.2, "tagName": "a"}, {"probability": 0.9, "tagName": "b"}]}
+        {**PREDICTION, **uris, "domain": "ee85a74c-405e-4adc-bb47-ffa8ca0c9f31", "predictions": predictions}
     )
     assert isinstance(stored, ImagePrediction)
-    best = stored.best()
-    assert best is not None
-    assert best.tag_name == "b"
+    assert stored.best().tag_name == "b"
 
 
 # ---------------------------------------------------------------------------------------------- requests
@@ -222,6 +285,8 @@ def test_batches_serialise_nested_entries() -> None:
         (ImageRegionCreateEntry, {"imageId": IMAGE_ID, "tagId": TAG_ID, "left": 0, "top": 0, "width": 1}),
         (Region, {"left": 0, "top": 0, "width": 1, "height": 1}),
         (Project, {"description": "no name"}),
+        (Iteration, {**ITERATION, "status": None}),
+        (ImageCreateSummary, {"images": []}),
     ],
 )
 def test_required_request_fields_are_enforced(cls: type[ImageUrlCreateEntry], body: dict[str, object]) -> None:
@@ -237,12 +302,12 @@ def _upload_summary() -> ImageCreateSummary:
         {
             "isBatchSuccessful": False,
             "images": [
-                {"sourceUrl": "a.jpg", "status": "OK", "image": {"id": IMAGE_ID}},
+                {"sourceUrl": "a.jpg", "status": "OK", "image": IMAGE},
                 {"sourceUrl": "b.jpg", "status": "OKDuplicate"},
                 {"sourceUrl": "c.jpg", "status": "ErrorImageFormat"},
-                {"status": "ErrorSource", "image": {"id": IMAGE_ID}},
+                {"status": "ErrorSource", "image": IMAGE},
                 {"sourceUrl": "e.jpg", "status": "ErrorSomethingNew"},
-                {"sourceUrl": "f.jpg"},
+                {"sourceUrl": None, "status": "ErrorUnknown"},
             ],
         }
     )
@@ -256,7 +321,7 @@ def test_image_create_summary_splits_results() -> None:
         ImageCreateStatus.ERROR_IMAGE_FORMAT,
         ImageCreateStatus.ERROR_SOURCE,
         "ErrorSomethingNew",
-        None,
+        ImageCreateStatus.ERROR_UNKNOWN,
     ]
     assert summary.images[0].is_success
     assert not summary.images[2].is_success
@@ -269,7 +334,7 @@ def test_image_create_summary_describes_failures() -> None:
         "  #2 c.jpg: ErrorImageFormat",
         f"  #3 image {IMAGE_ID}: ErrorSource",
         "  #4 e.jpg: ErrorSomethingNew",
-        "  #5 f.jpg: no status",
+        "  #5 (no source given): ErrorUnknown",
     ]
 
 
@@ -277,7 +342,7 @@ def test_image_create_summary_without_failures() -> None:
     summary = ImageCreateSummary.model_validate({"isBatchSuccessful": True, "images": [{"status": "OK"}]})
     assert summary.failed == []
     assert summary.describe_failures() == ""
-    assert ImageCreateSummary().failed == []
+    assert ImageCreateSummary(is_batch_successful=True).failed == []
 
 
 def test_metadata_update_summary_failures() -> None:
@@ -326,16 +391,16 @@ def test_region_and_tag_summaries_report_exceeded_entries_as_failed() -> None:
         ("Completed", True, False, True),
         ("Failed", False, True, True),
         ("SomethingNew", False, False, False),
-        (None, False, False, False),
     ],
 )
-def test_iteration_status_helpers(status: str | None, completed: bool, failed: bool, finished: bool) -> None:
-    iteration = Iteration.model_validate({"name": "i", "status": status})
+def test_iteration_status_helpers(status: str, completed: bool, failed: bool, finished: bool) -> None:
+    iteration = Iteration.model_validate({**ITERATION, "status": status})
     assert (iteration.is_completed, iteration.is_failed, iteration.is_finished) == (completed, failed, finished)
 
 
 def test_iteration_is_published() -> None:
-    assert Iteration(name="i", publish_name="prod").is_published
-    assert not Iteration(name="i", publish_name=None).is_published
-    assert not Iteration(name="i", publishName="").is_published
-    assert Iteration(name="i", classification_type="Multiclass").classification_type is Classifier.MULTICLASS
+    assert Iteration.model_validate({**ITERATION, "publishName": "prod"}).is_published
+    assert not Iteration.model_validate({**ITERATION, "publishName": None}).is_published
+    assert not Iteration.model_validate({**ITERATION, "publish_name": ""}).is_published
+    multiclass = Iteration.model_validate({**ITERATION, "classificationType": "Multiclass"})
+    assert multiclass.classification_type is Classifier.MULTICLASS

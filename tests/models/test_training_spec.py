@@ -12,7 +12,6 @@ import types
 import typing
 from datetime import datetime
 from enum import Enum
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -20,11 +19,21 @@ import pytest
 from pydantic import BaseModel, TypeAdapter
 
 from customvision_rest.models import prediction, training
-from customvision_rest.models._base import CustomVisionModel, OpenEnum
+from customvision_rest.models._base import OpenEnum
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+from ._reference import (
+    RECORDINGS_DIR,
+    SHARED,
+    answers,
+    leaf_types,
+    model_for,
+    objects_read_as,
+    response_type,
+    wire_fields,
+    wire_names,
+)
+
 SPEC_DIR = SHARED / "spec" / "Training" / "stable" / "v3.3"
-RECORDINGS_DIR = SHARED / "recordings"
 
 pytestmark = pytest.mark.skipif(
     not (SPEC_DIR / "Training.json").is_file(), reason="../shared not found: reference data absent"
@@ -53,32 +62,6 @@ ENUM_NAMES = {"CustomVisionErrorCodes": "CustomVisionErrorCode"}
 # Enums whose class deliberately lists only the common values (all others still parse).
 PARTIAL_ENUMS = {"CustomVisionErrorCode"}
 
-# The fields each model requires; everything else is optional. Mirrors the decisions in training.py.
-REQUIRED: dict[str, set[str]] = {
-    "BoundingBox": {"left", "top", "width", "height"},
-    "ImageUrl": {"url"},
-    "Prediction": {"probability"},
-    "Project": {"name"},
-    "Tag": {"name"},
-    "Iteration": {"name"},
-    "Region": {"tagId", "left", "top", "width", "height"},
-    "ImageRegion": {"tagId", "left", "top", "width", "height"},
-    "ImageRegionCreateResult": {"tagId", "left", "top", "width", "height"},
-    "ImageRegionCreateEntry": {"imageId", "tagId", "left", "top", "width", "height"},
-    "ImageTagCreateEntry": {"imageId", "tagId"},
-    "ImageFileCreateEntry": {"contents"},
-    "ImageUrlCreateEntry": {"url"},
-    "ImageIdCreateEntry": {"id"},
-    "PredictionQueryTag": {"id"},
-}
-
-
-def model_for(name: str) -> type[CustomVisionModel]:
-    cls = getattr(training, name, None) or getattr(prediction, name, None)
-    assert isinstance(cls, type), f"no model named {name} in models.training or models.prediction"
-    assert issubclass(cls, CustomVisionModel), f"{name} is not a CustomVisionModel"
-    return cls
-
 
 def enum_for(spec_name: str) -> type[OpenEnum]:
     name = ENUM_NAMES.get(spec_name, spec_name)
@@ -86,34 +69,6 @@ def enum_for(spec_name: str) -> type[OpenEnum]:
     assert isinstance(cls, type), f"no enum named {name} for the spec's x-ms-enum {spec_name}"
     assert issubclass(cls, OpenEnum), f"{name} is not an OpenEnum"
     return cls
-
-
-def wire_names(cls: type[BaseModel]) -> dict[str, str]:
-    """The model's field names by wire (camelCase) name."""
-    generator = cls.model_config.get("alias_generator")
-    return {
-        field.alias or (generator(name) if callable(generator) else name): name
-        for name, field in cls.model_fields.items()
-    }
-
-
-def wire_fields(cls: type[BaseModel]) -> dict[str, Any]:
-    """The model's fields by wire (camelCase) name."""
-    return {alias: cls.model_fields[name] for alias, name in wire_names(cls).items()}
-
-
-def leaf_types(annotation: Any) -> set[Any]:
-    """Every concrete type an annotation mentions: unions, lists, dict values and Annotated are opened up."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return leaf_types(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType):
-        return set().union(*(leaf_types(a) for a in typing.get_args(annotation)))
-    if origin is list:
-        return leaf_types(typing.get_args(annotation)[0])
-    if origin is dict:
-        return {dict} | leaf_types(typing.get_args(annotation)[1])
-    return {annotation}
 
 
 def expected_type(prop: dict[str, Any]) -> Any:
@@ -130,18 +85,6 @@ def expected_type(prop: dict[str, Any]) -> Any:
             return OpenEnum
         return {"uuid": UUID, "date-time": datetime, "byte": bytes}.get(fmt, str)
     return {"number": float, "integer": int, "boolean": bool}[kind]
-
-
-def response_type(schema: dict[str, Any]) -> Any:
-    """The Python type a response body of this schema parses into."""
-    if "$ref" in schema:
-        return model_for(schema["$ref"].rsplit("/", 1)[1])
-    kind = schema.get("type", "")
-    if kind == "array":
-        return list[response_type(schema["items"])]  # type: ignore[misc]
-    if kind == "object":
-        return dict[str, response_type(schema["additionalProperties"])]  # type: ignore[misc]
-    return {"integer": int, "number": float, "boolean": bool, "string": str}[kind]
 
 
 def models_in(value: Any) -> list[BaseModel]:
@@ -241,12 +184,6 @@ def _unwrap(annotation: Any) -> Any:
             (annotation,) = [a for a in typing.get_args(annotation) if a is not type(None)]
         else:
             return annotation
-
-
-@pytest.mark.parametrize("name", sorted(DEFINITIONS))
-def test_required_fields_are_the_intended_ones(name: str) -> None:
-    required = {alias for alias, field in wire_fields(model_for(name)).items() if field.is_required()}
-    assert required == REQUIRED.get(name, set())
 
 
 def _spec_enums() -> dict[str, list[str]]:
@@ -382,34 +319,14 @@ def _recording_cases() -> list[tuple[str, int]]:
 RECORDING_CASES = _recording_cases()
 
 
-def _collect_keys(cls: type[BaseModel], value: Any, found: dict[str, set[str]]) -> None:
-    """Record the wire keys ``value`` (a body read as ``cls``) carries, for it and every model inside it."""
-    if isinstance(value, list):
-        for item in value:
-            _collect_keys(cls, item, found)
-        return
-    if not isinstance(value, dict):
-        return
-    found.setdefault(cls.__name__, set()).update(value)
-    fields = wire_fields(cls)
-    for key, item in value.items():
-        if key not in fields:
-            continue
-        for leaf in leaf_types(fields[key].annotation):
-            if isinstance(leaf, type) and issubclass(leaf, BaseModel):
-                _collect_keys(leaf, item, found)
-
-
 @functools.cache
 def recorded_properties() -> dict[str, set[str]]:
     """For each model, the wire keys seen in any real answer of ``../shared/recordings`` read as that model."""
     found: dict[str, set[str]] = {}
-    for file_name, index in RECORDING_CASES:
-        entry = json.loads((RECORDINGS_DIR / file_name).read_text(encoding="utf-8"))["Entries"][index]
-        schema = OPERATIONS[_match_operation(entry["RequestMethod"], entry["RequestUri"])][2]["responses"]["200"]
-        for leaf in leaf_types(response_type(schema["schema"])):
-            if isinstance(leaf, type) and issubclass(leaf, BaseModel):
-                _collect_keys(leaf, json.loads(entry["ResponseBody"]), found)
+    for answer in answers():
+        if answer.source.startswith("net-"):
+            for cls, value in objects_read_as(answer.model, answer.body):
+                found.setdefault(cls.__name__, set()).update(value)
     return found
 
 

@@ -26,9 +26,7 @@ from customvision_rest.models.training import (
     ImageUrlCreateBatch,
     ImageUrlCreateEntry,
     PredictionQueryToken,
-    Project,
     SuggestedTagAndRegionQueryToken,
-    Tag,
 )
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
@@ -132,7 +130,7 @@ SAMPLES: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     ),
     "GetProject": ((PROJECT,), {}),
     "DeleteProject": ((str(PROJECT),), {}),
-    "UpdateProject": ((PROJECT, Project(name="Renamed", description="d")), {}),
+    "UpdateProject": ((PROJECT, {"name": "Renamed", "description": "d"}), {}),
     "GetArtifact": ((PROJECT, "i-40b6/t-5c88"), {}),
     "ExportProject": ((PROJECT,), {}),
     "GetImages": (
@@ -221,7 +219,7 @@ SAMPLES: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "CreateTag": ((PROJECT, "apple"), {"description": "red or green", "type": "Negative"}),
     "GetTag": ((PROJECT, TAG), {"iteration_id": ITERATION}),
     "DeleteTag": ((PROJECT, TAG), {}),
-    "UpdateTag": ((PROJECT, TAG, Tag(name="pear", description="d", type="Regular")), {}),
+    "UpdateTag": ((PROJECT, TAG, {"name": "pear", "description": "d", "type": "Regular"}), {}),
     "SuggestTagsAndRegions": ((PROJECT, ITERATION, [IMAGE, REGION]), {}),
     "TrainProject": (
         (PROJECT,),

@@ -11,6 +11,7 @@ import httpx
 import pytest
 import respx
 
+import service_bodies
 from customvision_rest import (
     ClientValidationError,
     ConfigurationError,
@@ -27,6 +28,7 @@ from customvision_rest.models.training import (
     Iteration,
     Project,
 )
+from service_bodies import project, stored_image
 
 ENDPOINT = "https://async-test.cognitiveservices.azure.com"
 P = uuid.UUID("a1a1a1a1-b2b2-4c3c-8d4d-e5e5e5e5e5e5")
@@ -38,11 +40,12 @@ RESOURCE_ID = (
 )
 SUBSCRIPTION_ID = "12345678-90ab-4cde-8f01-234567890abc"
 
+
 PARTIAL: dict[str, Any] = {
     "isBatchSuccessful": False,
     "images": [
-        {"sourceUrl": "https://e.com/ok.jpg", "status": "OK", "image": {"id": str(uuid.uuid4())}},
-        {"sourceUrl": "https://e.com/again.jpg", "status": "OKDuplicate", "image": {"id": str(uuid.uuid4())}},
+        {"sourceUrl": "https://e.com/ok.jpg", "status": "OK", "image": stored_image()},
+        {"sourceUrl": "https://e.com/again.jpg", "status": "OKDuplicate", "image": stored_image()},
         {"sourceUrl": "https://e.com/huge.jpg", "status": "ErrorImageSize"},
         {"sourceUrl": "https://e.com/new.jpg", "status": "ErrorSomethingNew"},
     ],
@@ -82,7 +85,7 @@ def test_async_multipart_upload_and_queries() -> None:
 
     with respx.mock(base_url=ENDPOINT) as router:
         upload = router.post(f"{ROOT}/images").respond(200, json={"isBatchSuccessful": True, "images": []})
-        router.get("/customvision/v3.3/training/projects").respond(200, json=[{"id": str(P), "name": "p"}])
+        router.get("/customvision/v3.3/training/projects").respond(200, json=[project(P, "p")])
         router.get(f"{ROOT}/images/tagged/count").respond(200, json=7)
         deleted = router.delete(f"{ROOT}/images").respond(202)
         summary, projects, count = run(go())
@@ -109,7 +112,7 @@ def test_async_train_error_and_publish() -> None:
         router.post(f"{ROOT}/train").mock(
             side_effect=[
                 httpx.Response(400, json={"code": "BadRequestTrainingNotNeeded", "message": "Nothing changed"}),
-                httpx.Response(200, json={"id": str(IT), "name": "Iteration 2", "status": "Training"}),
+                httpx.Response(200, json=service_bodies.iteration(IT, P, "Training", name="Iteration 2")),
             ]
         )
         publish = router.post(f"{ROOT}/iterations/{IT}/publish").respond(200, content=b"true")

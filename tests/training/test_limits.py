@@ -29,6 +29,13 @@ IT = uuid.UUID("66666666-7777-4888-9999-000000000000")
 JPEG_HEAD = b"\xff\xd8\xff\xe0"
 SMALL = JPEG_HEAD + b"\x00" * 16
 SUMMARY = {"isBatchSuccessful": True, "images": []}
+PREDICTION = {
+    "id": str(uuid.UUID(int=90)),
+    "project": str(uuid.UUID(int=91)),
+    "iteration": str(uuid.UUID(int=92)),
+    "created": "2020-11-06T17:46:17.747Z",
+    "predictions": [],
+}
 
 
 def ids(n: int) -> list[uuid.UUID]:
@@ -86,7 +93,13 @@ CASES: list[tuple[str, int, Invoke, int, Any]] = [
         200,
         SUMMARY,
     ),
-    ("quick test: 4 MB", limits.MAX_PREDICTION_IMAGE_BYTES, lambda c, n: c.quick_test_image(P, jpeg(n)), 200, {}),
+    (
+        "quick test: 4 MB",
+        limits.MAX_PREDICTION_IMAGE_BYTES,
+        lambda c, n: c.quick_test_image(P, jpeg(n)),
+        200,
+        PREDICTION,
+    ),
     (
         "files: 6 MB per image",
         limits.MAX_TRAINING_IMAGE_BYTES,
@@ -158,28 +171,28 @@ CASES: list[tuple[str, int, Invoke, int, Any]] = [
         limits.MAX_IMAGE_IDS_PER_REQUEST,
         lambda c, n: c.update_image_metadata(P, ids(n), {"a": "b"}),
         200,
-        {},
+        SUMMARY,
     ),
     (
         "metadata: 50 pairs",
         limits.MAX_METADATA_PAIRS,
         lambda c, n: c.update_image_metadata(P, [IT], metadata(n)),
         200,
-        {},
+        SUMMARY,
     ),
     (
         "metadata: key 256 chars",
         limits.MAX_METADATA_KEY_CHARS,
         lambda c, n: c.update_image_metadata(P, [IT], metadata(key=n)),
         200,
-        {},
+        SUMMARY,
     ),
     (
         "metadata: value 512 chars",
         limits.MAX_METADATA_VALUE_CHARS,
         lambda c, n: c.update_image_metadata(P, [IT], metadata(value=n)),
         207,
-        {},
+        SUMMARY,
     ),
     ("regions: 64", limits.MAX_REGIONS_PER_REQUEST, lambda c, n: c.create_image_regions(P, regions(n)), 200, {}),
     ("delete regions: 64", limits.MAX_REGIONS_PER_REQUEST, lambda c, n: c.delete_image_regions(P, ids(n)), 204, None),

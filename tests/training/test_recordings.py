@@ -75,7 +75,7 @@ CALLS: dict[str, Call] = {
         {"description": q["description"]} if "description" in q else {},
     ),
     "CreateImagesFromUrls": lambda p, q, b: ((p["projectId"], ImageUrlCreateBatch.model_validate(b)), {}),
-    "UpdateTag": lambda p, q, b: ((p["projectId"], p["tagId"], Tag.model_validate(b)), {}),
+    "UpdateTag": lambda p, q, b: ((p["projectId"], p["tagId"], b), {}),
     "DeleteTag": lambda p, q, b: ((p["projectId"], p["tagId"]), {}),
     "DeleteProject": lambda p, q, b: ((p["projectId"],), {}),
     "GetIteration": lambda p, q, b: ((p["projectId"], p["iterationId"]), {}),

@@ -19,6 +19,7 @@ from customvision_rest.emulator import Emulator, synthetic_fruit
 from customvision_rest.models.training import Region
 from customvision_rest.operations.training import MAX_TRAINING_IMAGE_BYTES
 from customvision_rest.workflows.bulk import ImageToUpload, UploadIncompleteError, UploadReport
+from service_bodies import stored_image
 
 ENDPOINT = "https://unit.cognitiveservices.azure.com"
 KEY = "training-key-for-tests"
@@ -54,7 +55,7 @@ class Service:
             if data in self.fail:
                 results.append({"sourceUrl": entry.get("name"), "status": "ErrorImageFormat"})
             else:
-                results.append({"status": "OK", "image": {"id": str(uuid.uuid4())}})
+                results.append({"sourceUrl": entry.get("name"), "status": "OK", "image": stored_image()})
         failed = any(r["status"] != "OK" for r in results)
         return httpx.Response(207 if failed else 200, json={"isBatchSuccessful": not failed, "images": results})
 

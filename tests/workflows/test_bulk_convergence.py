@@ -23,6 +23,7 @@ from customvision_rest import (
 )
 from customvision_rest.emulator import Emulator, FaultInjection, synthetic_fruit
 from customvision_rest.workflows.bulk import ImageOutcome, ImageToUpload, UploadIncompleteError, UploadReport
+from service_bodies import stored_image
 
 pytest.importorskip("numpy")
 
@@ -66,7 +67,8 @@ def test_a_batch_failing_after_retries_raises_with_the_report() -> None:
             return httpx.Response(500, json={"code": "ErrorUnknown", "message": "boom"})
         entries = json.loads(request.content)["images"]
         return httpx.Response(
-            200, json={"images": [{"status": "OK", "image": {"id": str(uuid.uuid4())}} for _ in entries]}
+            200,
+            json={"isBatchSuccessful": True, "images": [{"status": "OK", "image": stored_image()} for _ in entries]},
         )
 
     with respx.mock(base_url=ENDPOINT) as router, TrainingClient(ENDPOINT, KEY, max_retries=0) as client:
@@ -263,8 +265,8 @@ class SlowUploads(httpx.AsyncBaseTransport):
             self.read_when_first_answered = len(self.read)
         entries = json.loads(request.content)["images"]
         numbers = [int.from_bytes(base64.b64decode(entry["contents"])[3:7], "big") for entry in entries]
-        results = [{"status": "OK", "image": {"id": str(uuid.UUID(int=n))}} for n in numbers]
-        return httpx.Response(200, json={"images": results}, request=request)
+        results = [{"status": "OK", "image": stored_image(uuid.UUID(int=n))} for n in numbers]
+        return httpx.Response(200, json={"isBatchSuccessful": True, "images": results}, request=request)
 
 
 def test_async_upload_sends_batches_concurrently_with_bounded_memory() -> None:

@@ -17,6 +17,7 @@ import respx
 from customvision_rest import AsyncTrainingClient, Resource, TrainingClient
 from customvision_rest.emulator import Emulator, synthetic_fruit
 from customvision_rest.workflows.dataset import MANIFEST_FORMAT
+from service_bodies import project, tag
 
 ENDPOINT = "https://unit.cognitiveservices.azure.com"
 KEY = "training-key-DATASET-secret"
@@ -35,17 +36,16 @@ def image(number: int) -> dict[str, Any]:
         "created": "2020-02-29T16:47:59.1234567",
         "originalImageUri": f"{BLOB}/o/{image_id}?sig=SECRET-SAS",
         "resizedImageUri": f"{BLOB}/r/{image_id}?sig=SECRET-SAS",
-        "tags": [{"tagId": str(uuid.UUID(int=7)), "tagName": "apple"}],
+        "thumbnailUri": f"{BLOB}/t/{image_id}?sig=SECRET-SAS",
+        "tags": [{"tagId": str(uuid.UUID(int=7)), "tagName": "apple", "created": "2020-02-29T16:48:00.1234567"}],
         "regions": [],
         "metadata": {"n": str(number)},
     }
 
 
 def mock_project(mock: respx.MockRouter, count: int) -> respx.Route:
-    mock.get(ROOT).mock(return_value=httpx.Response(200, json={"id": PROJECT, "name": "fruit"}))
-    mock.get(f"{ROOT}/tags").mock(
-        return_value=httpx.Response(200, json=[{"id": str(uuid.UUID(int=7)), "name": "apple", "type": "Regular"}])
-    )
+    mock.get(ROOT).mock(return_value=httpx.Response(200, json=project(PROJECT, "fruit")))
+    mock.get(f"{ROOT}/tags").mock(return_value=httpx.Response(200, json=[tag(uuid.UUID(int=7), "apple")]))
 
     def page(request: httpx.Request) -> httpx.Response:
         skip, take = int(request.url.params["skip"]), int(request.url.params["take"])
@@ -144,8 +144,9 @@ def test_bad_address_is_a_clear_error(tmp_path: Path) -> None:
     from customvision_rest import ClientValidationError
 
     with respx.mock(base_url=ENDPOINT) as mock:
-        mock.get(ROOT).mock(return_value=httpx.Response(200, json={"id": PROJECT, "name": "p"}))
+        mock.get(ROOT).mock(return_value=httpx.Response(200, json=project(PROJECT, "p")))
         mock.get(f"{ROOT}/tags").mock(return_value=httpx.Response(200, json=[]))
-        mock.get(f"{ROOT}/images").mock(return_value=httpx.Response(200, json=[{**image(0), "originalImageUri": None}]))
+        bad = {**image(0), "originalImageUri": "ftp://blobstore.example/o"}
+        mock.get(f"{ROOT}/images").mock(return_value=httpx.Response(200, json=[bad]))
         with pytest.raises(ClientValidationError, match="http"):
             TrainingClient(ENDPOINT, KEY).download_dataset(PROJECT, tmp_path)

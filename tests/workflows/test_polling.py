@@ -10,6 +10,7 @@ import httpx
 import pytest
 import respx
 
+import service_bodies
 from customvision_rest import (
     AsyncTrainingClient,
     BadRequestError,
@@ -31,9 +32,7 @@ ROOT = f"/customvision/v3.3/training/projects/{PROJECT}"
 
 
 def iteration(status: str, **extra: Any) -> dict[str, Any]:
-    body = {"id": ITERATION, "name": "Iteration 1", "status": status, "projectId": PROJECT}
-    body.update(extra)
-    return body
+    return service_bodies.iteration(ITERATION, PROJECT, status, **extra)
 
 
 class FakeTime:
@@ -200,8 +199,13 @@ EXPORT_PATH = f"{ROOT}/iterations/{ITERATION}/export"
 
 
 def test_export_and_wait_reuses_an_existing_export(fake_time: FakeTime) -> None:
-    exporting = {"platform": "ONNX", "status": "Exporting", "flavor": None}
-    done = {"platform": "ONNX", "status": "Done", "downloadUri": "https://blob/x?sig=SECRET"}
+    exporting = {"platform": "ONNX", "status": "Exporting", "flavor": None, "newerVersionAvailable": False}
+    done = {
+        "platform": "ONNX",
+        "status": "Done",
+        "downloadUri": "https://blob/x?sig=SECRET",
+        "newerVersionAvailable": False,
+    }
     with respx.mock(base_url=ENDPOINT, assert_all_called=False) as mock:
         listing = mock.get(EXPORT_PATH).mock(
             side_effect=[httpx.Response(200, json=[exporting]), httpx.Response(200, json=[done])]
@@ -218,11 +222,15 @@ def test_export_failure(fake_time: FakeTime) -> None:
         mock.get(EXPORT_PATH).mock(
             side_effect=[
                 httpx.Response(200, json=[]),
-                httpx.Response(200, json=[{"platform": "TensorFlow", "status": "Failed"}]),
+                httpx.Response(
+                    200, json=[{"platform": "TensorFlow", "status": "Failed", "newerVersionAvailable": False}]
+                ),
             ]
         )
         start = mock.post(EXPORT_PATH).mock(
-            return_value=httpx.Response(200, json={"platform": "TensorFlow", "status": "Exporting"})
+            return_value=httpx.Response(
+                200, json={"platform": "TensorFlow", "status": "Exporting", "newerVersionAvailable": False}
+            )
         )
         with pytest.raises(OperationFailedError, match="TensorFlow"):
             client(fake_time).export_and_wait(PROJECT, ITERATION, "TensorFlow")
@@ -230,7 +238,7 @@ def test_export_failure(fake_time: FakeTime) -> None:
 
 
 def test_import_and_wait(fake_time: FakeTime) -> None:
-    project = {"id": PROJECT, "name": "copy", "status": "Importing"}
+    project = service_bodies.project(PROJECT, "copy", status="Importing")
     with respx.mock(base_url=ENDPOINT) as mock:
         start = mock.post("/customvision/v3.3/training/projects/import").mock(
             return_value=httpx.Response(200, json=project)

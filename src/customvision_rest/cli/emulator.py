@@ -13,7 +13,7 @@ __all__ = ["register", "run_emulator"]
 def run_emulator(args: Sequence[str]) -> int:
     """Hand the arguments to the emulator's own command line; explain the extra to install if it is missing."""
     try:
-        from ..emulator._cli import run_server
+        from ..emulator import run_server
     except ImportError as error:
         print(
             f"error: the emulator needs numpy and Pillow: pip install 'customvision-rest[emulator]' ({error})",

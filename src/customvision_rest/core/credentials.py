@@ -10,7 +10,6 @@ from __future__ import annotations
 import inspect
 import threading
 import time
-from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from .._exceptions import ConfigurationError
@@ -19,6 +18,7 @@ __all__ = [
     "COGNITIVE_SERVICES_SCOPE",
     "AccessTokenLike",
     "AsyncTokenCredential",
+    "BearerToken",
     "Credential",
     "KeyCredential",
     "SupportsKey",
@@ -153,44 +153,69 @@ def describe_credential(credential: object) -> str:
     return f"<{type(credential).__name__}>"
 
 
-@dataclass(frozen=True)
-class _CachedToken:
-    token: str
-    expires_on: float
+class BearerToken:
+    """A bearer token held so that no repr, log line or traceback with locals shows its text."""
+
+    __slots__ = ("_text", "expires_on")
+
+    def __init__(self, text: str, expires_on: float) -> None:
+        self._text = text
+        self.expires_on = expires_on
+
+    def authorization(self) -> str:
+        """The ``Authorization`` header value; pass it straight into the header, never into a variable."""
+        return "Bearer " + self._text
+
+    def __repr__(self) -> str:
+        return "BearerToken(***)"
+
+    __str__ = __repr__
 
 
 class TokenCache:
     """Holds the last token and says when a new one is needed; fetching is left to the client.
 
-    A token is renewed five minutes before it expires, and dropped when the service answers 401.
+    A token is renewed five minutes before it expires. Until it really expires it stays usable, so that
+    while one caller fetches the next token the others go on with the current one: one ``get_token`` per
+    renewal however many threads or tasks share the client. A token the service refused (401) is dropped.
     """
 
     def __init__(self, clock: Any = time.time) -> None:
         self._clock = clock
-        self._cached: _CachedToken | None = None
+        self._cached: BearerToken | None = None
         self.lock = threading.Lock()
+        self.async_lock: Any = None  # an anyio.Lock, made by the async client in its event loop
 
-    def current(self) -> str | None:
+    def current(self) -> BearerToken | None:
         """The cached token if it is still comfortably valid, else ``None``."""
         cached = self._cached
         if cached is None or cached.expires_on - _REFRESH_MARGIN_SECONDS <= self._clock():
             return None
-        return cached.token
+        return cached
 
-    def store(self, access_token: AccessTokenLike) -> str:
-        """Remember a freshly fetched token and return its text."""
-        token = getattr(access_token, "token", None)
+    def usable(self) -> BearerToken | None:
+        """The cached token while it has not expired, even inside the renewal margin, else ``None``."""
+        cached = self._cached
+        if cached is None or cached.expires_on <= self._clock() + 1.0:
+            return None
+        return cached
+
+    def store(self, access_token: AccessTokenLike) -> BearerToken:
+        """Remember a freshly fetched token and return it."""
+        text = getattr(access_token, "token", None)
         expires_on = getattr(access_token, "expires_on", None)
-        if not isinstance(token, str) or not token or not isinstance(expires_on, (int, float)):
+        del access_token  # not in this frame's locals if anything below raises
+        if not isinstance(text, str) or not text or not isinstance(expires_on, (int, float)):
             raise ConfigurationError(
                 "the token credential returned an object without a string 'token' and a numeric 'expires_on'"
             )
-        self._cached = _CachedToken(token, float(expires_on))
-        return token
+        self._cached = BearerToken(text, float(expires_on))
+        return self._cached
 
-    def invalidate(self) -> None:
-        """Forget the cached token (after the service refused it)."""
-        self._cached = None
+    def invalidate(self, refused: BearerToken | None = None) -> None:
+        """Forget the cached token after the service refused it (only that one, if given)."""
+        if refused is None or self._cached is refused:
+            self._cached = None
 
     def __repr__(self) -> str:
         return f"TokenCache(cached={self._cached is not None})"

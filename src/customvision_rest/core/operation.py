@@ -6,14 +6,16 @@ generator that yields operations and :class:`Sleep` steps and returns a result; 
 (waiting for training, splitting uploads into batches) is written once.
 
 The ``@operation`` and ``@workflow`` decorators turn such builder methods into client methods: on a
-:class:`SyncRunner` they return the result, on an :class:`AsyncRunner` an awaitable of it. Type checkers see
-the real signature and return type on both.
+:class:`SyncRunner` they return the result, on an :class:`AsyncRunner` they are coroutine functions. Type
+checkers, ``inspect.signature`` and ``help()`` see the real parameters and result type on both.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Awaitable, Callable, Generator, Mapping
+import inspect
+import re
+import typing
+from collections.abc import Callable, Coroutine, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
@@ -23,6 +25,7 @@ from .redaction import redact
 
 __all__ = [
     "AsyncRunner",
+    "ClientMethod",
     "Cursor",
     "Multipart",
     "NO_BODY",
@@ -37,6 +40,7 @@ __all__ = [
     "call",
     "now",
     "operation",
+    "type_argument",
     "workflow",
 ]
 
@@ -76,7 +80,6 @@ class Operation(Generic[T]):
         success: the statuses that mean success.
         repeatable: whether sending the call twice has the same effect as sending it once, so that a
             failure after the service may have processed it can be retried.
-        role: ``"training"`` or ``"prediction"``, which selects the key header.
         absolute_url: a full URL to fetch instead of ``path`` below the endpoint (image and export downloads).
         authenticated: whether to send the key or token; never for URLs outside the endpoint, which carry
             their own signature (SAS) and must not receive the resource's credentials.
@@ -94,7 +97,6 @@ class Operation(Generic[T]):
     multipart: Multipart | None = None
     success: frozenset[int] = frozenset({200})
     repeatable: bool = False
-    role: str = "training"
     absolute_url: str | None = None
     authenticated: bool = True
     sink: IO[bytes] | None = field(default=None, compare=False)
@@ -168,7 +170,7 @@ class Cursor(Generic[S, T]):
         self._step: S | None = None
         self._result: T | None = None
         self.finished = False
-        self._resume(lambda: next(flow))
+        self.send(None)
 
     @property
     def step(self) -> S:
@@ -186,18 +188,22 @@ class Cursor(Generic[S, T]):
 
     def send(self, reply: Any) -> None:
         """Give the current step's result back to the generator."""
-        self._resume(lambda: self._flow.send(reply))
+        try:
+            self._step = self._flow.send(reply)
+        except StopIteration as done:
+            self._finish(done)
 
     def throw(self, error: BaseException) -> None:
         """Give the current step's failure to the generator, which may handle it or let it propagate."""
-        self._resume(lambda: self._flow.throw(error))
-
-    def _resume(self, resume: Callable[[], S]) -> None:
         try:
-            self._step = resume()
+            self._step = self._flow.throw(error)
         except StopIteration as done:
-            self._result = done.value
-            self.finished = True
+            self._finish(done)
+
+    def _finish(self, done: StopIteration) -> None:
+        self._result = done.value
+        self._step = None
+        self.finished = True
 
 
 class SyncRunner:
@@ -220,48 +226,142 @@ class AsyncRunner:
         raise NotImplementedError
 
 
-_Method = TypeVar("_Method", bound="_ClientMethod[Any, Any]")
+_Method = TypeVar("_Method", bound="ClientMethod")
+_SIGNATURE_CACHE = "_signatures"
 
 
-class _ClientMethod(Generic[P, T]):
-    """A method written once that becomes ``Callable[P, T]`` on a sync client and awaitable on an async one."""
+class _ClassSignature:
+    """``inspect.signature`` of a client method looked up on its class: ``self`` first, the real result type."""
+
+    def __get__(self, method: ClientMethod | None, owner: type[Any] | None = None) -> inspect.Signature | None:
+        return None if method is None else method._signature(False, with_self=True)
+
+
+class ClientMethod:
+    """The machinery shared by client methods written once: binding to a sync or async client, and the face.
+
+    A bound method is a plain function on a sync client and a coroutine function on an async one, named and
+    documented like the builder, with a signature that has no ``self`` and the real result type. Subclasses
+    say how a bound method runs the builder (:meth:`_bind_sync`, :meth:`_bind_async`) and what it returns
+    (:meth:`_result_annotation`).
+    """
+
+    def __init__(self, build: Callable[..., Any]) -> None:
+        self._build = build
+        self._name = build.__name__
+        self.__name__ = build.__name__
+        self.__qualname__ = build.__qualname__
+        self.__module__ = build.__module__
+        self.__doc__ = build.__doc__
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self._name = name
+
+    def _bind(self, instance: Any) -> Any:
+        asynchronous = isinstance(instance, AsyncRunner)
+        bound = self._bind_async(instance) if asynchronous else self._bind_sync(instance)
+        bound.__name__ = self.__name__
+        bound.__qualname__ = f"{type(instance).__name__}.{self._name}"
+        bound.__module__ = self.__module__
+        bound.__doc__ = self.__doc__
+        bound.__signature__ = self._signature(asynchronous, with_self=False)  # type: ignore[attr-defined]
+        # Cache on the instance: later look-ups find the bound method without calling this again.
+        instance.__dict__[self._name] = bound
+        return bound
+
+    def _bind_sync(self, instance: Any) -> Callable[..., Any]:
+        raise NotImplementedError
+
+    def _bind_async(self, instance: Any) -> Callable[..., Any]:
+        raise NotImplementedError
+
+    def _result_annotation(self, built: Any, asynchronous: bool) -> Any:
+        """What the bound method returns, given what the builder is annotated to return."""
+        return type_argument(built)
+
+    __signature__ = _ClassSignature()
+
+    def _signature(self, asynchronous: bool, *, with_self: bool) -> inspect.Signature:
+        cache: dict[tuple[bool, bool], inspect.Signature] = self.__dict__.setdefault(_SIGNATURE_CACHE, {})
+        key = (asynchronous, with_self)
+        if key not in cache:
+            signature = inspect.signature(self._build)
+            hints = _type_hints(self._build)
+            parameters = [p.replace(annotation=hints.get(p.name, p.annotation)) for p in signature.parameters.values()]
+            built = hints.get("return", signature.return_annotation)
+            cache[key] = signature.replace(
+                parameters=parameters if with_self else parameters[1:],
+                return_annotation=self._result_annotation(built, asynchronous),
+            )
+        return cache[key]
+
+    def __call__(self, instance: Any, *args: Any, **kwargs: Any) -> Any:
+        """Call as a plain function with an explicit client: ``TrainingClient.get_project(client, id)``."""
+        return self._bind(instance)(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<client method {self.__qualname__}{self.__signature__}>"
+
+
+def _type_hints(build: Callable[..., Any]) -> dict[str, Any]:
+    """The builder's annotations evaluated, or none when a name cannot be resolved (they stay text)."""
+    try:
+        return typing.get_type_hints(build)
+    except Exception:  # a name imported only for type checkers: show the annotations as written
+        return {}
+
+
+def type_argument(annotation: Any) -> Any:
+    """``X`` from ``Operation[X]`` or ``Workflow[X]`` (the generator's return type), as object or text."""
+    if isinstance(annotation, str):
+        match = re.fullmatch(r"\s*\w+\[(.*)\]\s*", annotation)
+        if match is None:
+            return annotation
+        inner = match.group(1)
+        return inner.rsplit(",", 1)[-1].strip() if annotation.lstrip().startswith("Generator") else inner
+    arguments = typing.get_args(annotation)
+    return arguments[-1] if arguments else annotation
+
+
+class _RunnerMethod(ClientMethod, Generic[P, T]):
+    """A method that hands what its builder returns to the client's runner (``_run`` or ``_drive``)."""
 
     _runner_method = "_run"
 
     def __init__(self, build: Callable[Concatenate[Any, P], Any]) -> None:
-        self._build = build
-        self._name = build.__name__
-        functools.update_wrapper(self, build)
-
-    def __set_name__(self, owner: type[Any], name: str) -> None:
-        self._name = name
+        super().__init__(build)
 
     @overload
     def __get__(self: _Method, instance: None, owner: type[Any] | None = None) -> _Method: ...
     @overload
     def __get__(self, instance: SyncRunner, owner: type[Any] | None = None) -> Callable[P, T]: ...
     @overload
-    def __get__(self, instance: AsyncRunner, owner: type[Any] | None = None) -> Callable[P, Awaitable[T]]: ...
+    def __get__(self, instance: AsyncRunner, owner: type[Any] | None = None) -> Callable[P, Coroutine[Any, Any, T]]: ...
     def __get__(self, instance: Any, owner: type[Any] | None = None) -> Any:
         if instance is None:
             return self
+        return self._bind(instance)
+
+    def _bind_sync(self, instance: Any) -> Callable[..., Any]:
         build = self._build
         runner = getattr(instance, self._runner_method)
 
-        @functools.wraps(build)
         def bound(*args: Any, **kwargs: Any) -> Any:
             return runner(build(instance, *args, **kwargs))
 
-        # Cache on the instance: later look-ups find the bound method without calling this again.
-        instance.__dict__[self._name] = bound
         return bound
 
-    def __call__(self, instance: Any, *args: Any, **kwargs: Any) -> Any:
-        """Call as a plain function with an explicit client: ``TrainingClient.get_project(client, id)``."""
-        return self.__get__(instance, type(instance))(*args, **kwargs)
+    def _bind_async(self, instance: Any) -> Callable[..., Any]:
+        build = self._build
+        runner = getattr(instance, self._runner_method)
+
+        async def bound(*args: Any, **kwargs: Any) -> Any:
+            return await runner(build(instance, *args, **kwargs))
+
+        return bound
 
 
-class OperationMethod(_ClientMethod[P, T]):
+class OperationMethod(_RunnerMethod[P, T]):
     """A client method defined once by an operation builder; see :func:`operation`."""
 
     def build(self, instance: Any, *args: P.args, **kwargs: P.kwargs) -> Operation[T]:
@@ -270,7 +370,7 @@ class OperationMethod(_ClientMethod[P, T]):
         return result
 
 
-class WorkflowMethod(_ClientMethod[P, T]):
+class WorkflowMethod(_RunnerMethod[P, T]):
     """A client method defined once by a workflow generator; see :func:`workflow`."""
 
     _runner_method = "_drive"

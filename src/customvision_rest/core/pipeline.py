@@ -7,32 +7,45 @@ authentication, the 401 retry and error mapping exists once.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import platform
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field, replace
 from typing import IO, Any, TypeVar
 
 import httpx
 import pydantic
 
-from .._exceptions import APIStatusError, ResponseValidationError, describe_problem, status_error_class
+from .._exceptions import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    RateLimitError,
+    ResponseValidationError,
+    describe_problem,
+    status_error_class,
+)
 from .._version import __version__
-from .credentials import COGNITIVE_SERVICES_SCOPE, SupportsKey, TokenCache, is_token_credential
-from .operation import NO_BODY, Operation
+from .credentials import COGNITIVE_SERVICES_SCOPE, BearerToken, TokenCache, is_token_credential
+from .operation import NO_BODY, Operation, Sleep
+from .ratelimit import CallKind, RateLimiter
 from .redaction import RedactedRequest
 from .resources import Resource, Role
-from .retry import RetryPolicy, parse_retry_after
+from .retry import RetryPolicy, describe_failure, parse_retry_after
 
 __all__ = [
+    "DEFAULT_DEADLINE",
     "DEFAULT_TIMEOUT",
+    "UNSET",
     "ClientConfig",
     "NeedToken",
     "encode_json",
     "Transfer",
     "error_from_response",
     "exchange",
+    "perform",
     "user_agent",
 ]
 
@@ -40,7 +53,10 @@ T = TypeVar("T")
 logger = logging.getLogger("customvision_rest")
 
 DEFAULT_TIMEOUT = httpx.Timeout(120.0, connect=10.0, pool=30.0)
-"""A short connect timeout and a generous one for reading: training-side calls can take a while to answer."""
+"""Per attempt: a short connect timeout and a generous one for reading, as training calls can take a while."""
+
+DEFAULT_DEADLINE = 300.0
+"""Seconds one call may take in all, every attempt, retry wait and rate-limit wait included."""
 
 _KEY_HEADERS = {Role.TRAINING: "Training-Key", Role.PREDICTION: "Prediction-Key"}
 
@@ -52,53 +68,83 @@ def encode_json(value: Any) -> bytes:
 
 def user_agent(application_id: str | None = None) -> str:
     """``[application_id ]customvision-rest/<version> Python/<version> (<system>) httpx/<version>``."""
-    base = (
+    base = _base_user_agent()
+    return f"{application_id} {base}" if application_id else base
+
+
+@functools.lru_cache(maxsize=1)
+def _base_user_agent() -> str:
+    return (
         f"customvision-rest/{__version__} Python/{platform.python_version()} "
         f"({platform.system() or 'unknown'}) httpx/{httpx.__version__}"
     )
-    return f"{application_id} {base}" if application_id else base
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+"""Marks an option left as it is (``None`` is a value for the deadline: no deadline)."""
 
 
 @dataclass(frozen=True)
 class ClientConfig:
-    """Everything a client needs to build and read requests; cheap to copy with other options."""
+    """Everything a client needs to build and read requests; cheap to copy with other options.
+
+    ``timeout`` bounds each attempt; ``deadline`` (seconds, or ``None`` for no bound) the whole call. The token
+    cache and the rate limiter are shared by every copy.
+    """
 
     resource: Resource
     role: Role
     api_version: str
     timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
+    deadline: float | None = DEFAULT_DEADLINE
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     application_id: str | None = None
     token_cache: TokenCache = field(default_factory=TokenCache, compare=False, repr=False)
+    limiter: RateLimiter = field(default_factory=RateLimiter, compare=False, repr=False)
 
-    @property
-    def uses_token(self) -> bool:
-        """Whether requests carry an Entra ID bearer token rather than a key."""
-        return is_token_credential(self.resource.credential)
+    def __post_init__(self) -> None:
+        # Computed once: they are read on every request.
+        object.__setattr__(self, "uses_token", is_token_credential(self.resource.credential))
+        object.__setattr__(self, "api_root", f"/customvision/v{self.api_version}/{self.role.value}")
+        object.__setattr__(self, "_timeouts", self.timeout.as_dict())
+        object.__setattr__(self, "_base_headers", {"User-Agent": user_agent(self.application_id)})
 
-    @property
-    def api_root(self) -> str:
-        """The path every operation of this API and version lives under."""
-        return f"/customvision/v{self.api_version}/{self.role.value}"
+    uses_token: bool = field(init=False, compare=False, repr=False)
+    """Whether requests carry an Entra ID bearer token rather than a key."""
+    api_root: str = field(init=False, compare=False, repr=False)
+    """The path every operation of this API and version lives under."""
 
-    def with_options(self, *, timeout: httpx.Timeout | None = None, max_retries: int | None = None) -> ClientConfig:
-        """A copy with another timeout or retry count, sharing the token cache."""
+    def with_options(
+        self,
+        *,
+        timeout: httpx.Timeout | None = None,
+        deadline: float | _Unset | None = UNSET,
+        max_retries: int | None = None,
+    ) -> ClientConfig:
+        """A copy with another timeout, deadline or retry count, sharing the token cache and rate limiter."""
         config = self
         if timeout is not None:
             config = replace(config, timeout=timeout)
+        if not isinstance(deadline, _Unset):
+            config = replace(config, deadline=deadline)
         if max_retries is not None:
             config = replace(config, retry=replace(config.retry, max_retries=max_retries))
         return config
 
-    def build_request(self, op: Operation[Any], token: str | None) -> httpx.Request:
-        """The request for ``op``, with credentials; the returned object must never be logged whole."""
-        headers = {"User-Agent": user_agent(self.application_id), "Accept": "application/json"}
-        if token is not None:
-            headers["Authorization"] = f"Bearer {token}"
-        elif op.authenticated:
-            credential = self.resource.credential
-            assert isinstance(credential, SupportsKey)
-            headers[_KEY_HEADERS[Role(op.role)]] = credential.key
+    def build_request(
+        self, op: Operation[Any], token: BearerToken | None, remaining: float | None = None
+    ) -> httpx.Request:
+        """The request for ``op``, with credentials; the returned object must never be logged whole.
+
+        ``remaining`` is what is left of the call's deadline: no timeout of the attempt exceeds it.
+        """
+        headers = dict(self._base_headers)  # type: ignore[attr-defined]
+        headers["Accept"] = "application/json"
         content: bytes | None = None
         files: Any = None
         if op.json is not NO_BODY:
@@ -109,26 +155,35 @@ class ClientConfig:
             headers["Content-Type"] = "application/octet-stream"
         elif op.multipart is not None:
             files = list(op.multipart.files)
-        url = op.absolute_url or self.resource.endpoint + op.path
+        elif op.method in ("POST", "PATCH", "PUT"):
+            headers["Content-Length"] = "0"
+        timeouts: dict[str, float | None] = self._timeouts  # type: ignore[attr-defined]
+        if remaining is not None and any(value is None or value > remaining for value in timeouts.values()):
+            timeouts = {
+                phase: remaining if value is None else min(value, remaining) for phase, value in timeouts.items()
+            }
         request = RedactedRequest(
             op.method,
-            url,
-            params=dict(op.params) or None,
+            op.absolute_url or self.resource.endpoint + op.path,
+            params=op.params or None,
             headers=headers,
             content=content,
             files=files,
-            extensions={"timeout": self.timeout.as_dict()},
+            extensions={"timeout": timeouts},
         )
-        if op.method in ("POST", "PATCH", "PUT") and content is None and files is None:
-            request.headers["Content-Length"] = "0"
+        # The secret goes straight into the request, never into a local variable of this frame.
+        if token is not None:
+            request.headers["Authorization"] = token.authorization()
+        elif op.authenticated:
+            request.headers[_KEY_HEADERS[self.role]] = self.resource.credential.key  # type: ignore[union-attr]
         return request
 
 
 @dataclass(frozen=True)
 class NeedToken:
-    """A request from :func:`exchange` for a bearer token; ``refresh`` asks for a new one, not the cached one."""
+    """A request from :func:`exchange` for a bearer token; ``refused`` is a token the service just refused."""
 
-    refresh: bool = False
+    refused: BearerToken | None = None
 
 
 @dataclass(frozen=True)
@@ -151,34 +206,110 @@ class Transfer:
 Need = NeedToken | Transfer
 
 
-def exchange(config: ClientConfig, op: Operation[T]) -> Generator[Need, Any, T]:
+def exchange(config: ClientConfig, op: Operation[T], remaining: float | None = None) -> Generator[Need, Any, T]:
     """One attempt at ``op``: yields ``NeedToken`` (send back a token) and ``Transfer`` (send back the response).
 
     A 401 answered to a bearer token drops the cached token and tries once more with a new one, since tokens
     can be revoked or rotated before they expire.
     """
     with_token = config.uses_token and op.authenticated
-    token = (yield NeedToken()) if with_token else None
-    response: httpx.Response = yield Transfer(config.build_request(op, token), op.sink)
+    token: BearerToken | None = (yield NeedToken()) if with_token else None
+    response: httpx.Response = yield Transfer(config.build_request(op, token, remaining), op.sink)
     if response.status_code == 401 and with_token:
         logger.info("%s answered 401 to a bearer token; fetching a new token and trying once more", op.name)
-        token = yield NeedToken(refresh=True)
-        response = yield Transfer(config.build_request(op, token), op.sink)
+        token = yield NeedToken(refused=token)
+        response = yield Transfer(config.build_request(op, token, remaining), op.sink)
     return read_response(op, response)
+
+
+def perform(config: ClientConfig, op: Operation[T], clock: Callable[[], float]) -> Generator[Need | Sleep, Any, T]:
+    """``op`` with its retries, rate-limit waits and deadline: what a client runs for one call.
+
+    Yields what :func:`exchange` yields, and :class:`Sleep` for the waits. No wait runs past the deadline:
+    when the next attempt could not start in time, the last failure is raised instead.
+    """
+    policy = config.retry
+    start = clock()
+    deadline = None if config.deadline is None else start + config.deadline
+    kind = CallKind.of(config.role, op.name) if op.authenticated else None
+    attempt = 0
+    resumed = start  # when the last wait ended, had it lasted as asked (an injected sleep may return at once)
+    while True:
+        attempt += 1
+        now = start if attempt == 1 else max(clock(), resumed)
+        if kind is not None:
+            now = yield from _paced(config, op, kind, now, deadline)
+        try:
+            remaining = None if config.deadline is None else config.deadline - (now - start)
+            result: T = yield from exchange(config, op, remaining)
+        except (APIStatusError, APIConnectionError) as error:
+            if isinstance(error, RateLimitError):
+                config.limiter.learn(error.message)
+            if attempt > policy.max_retries or not policy.should_retry(error, op):
+                raise
+            delay = policy.delay(attempt, error)
+            failed_at = max(clock(), now)
+            if deadline is not None and failed_at + delay >= deadline:
+                logger.info(
+                    "%s attempt %d failed (%s); not retrying: the call's deadline (%g s) comes first",
+                    op.name,
+                    attempt,
+                    describe_failure(error),
+                    config.deadline,
+                )
+                raise
+            logger.info(
+                "%s attempt %d of %d failed (%s); retrying in %.2f s",
+                op.name,
+                attempt,
+                policy.max_retries + 1,
+                describe_failure(error),
+                delay,
+            )
+            del error
+            yield Sleep(delay)
+            resumed = failed_at + delay
+        else:
+            return result
+
+
+def _paced(
+    config: ClientConfig, op: Operation[Any], kind: CallKind, now: float, deadline: float | None
+) -> Generator[Sleep, Any, float]:
+    """Wait for the call's turn under the rate limit; return the time it starts at."""
+    limiter = config.limiter
+    while True:
+        pace = limiter.pace
+        wait = limiter.reserve(kind, now)
+        if wait <= 0:
+            return now
+        if deadline is not None and now + wait >= deadline:
+            raise APITimeoutError(
+                f"{op.name}: the client-side rate limit would delay the call past its deadline "
+                f"({config.deadline:g} s); raise the timeout or send fewer calls at once",
+                method=op.method,
+                url=(op.absolute_url or config.resource.endpoint + op.path).split("?", 1)[0],
+            )
+        yield Sleep(wait)
+        now += wait
+        if limiter.pace is pace:
+            return now
+        # The limiter changed pace while this call waited (the service named a slower tier): take a new turn.
 
 
 def read_response(op: Operation[T], response: httpx.Response) -> T:
     """The operation's result, or the error the response means."""
     request_id = response.headers.get("apim-request-id")
-    logger.debug(
-        "%s %s -> %s (request id %s)",
-        response.request.method,
-        # Never the query: download addresses carry their signature (SAS) there.
-        response.request.url.copy_with(query=None),
-        response.status_code,
-        request_id,
-    )
     status = response.status_code
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug(
+            "%s %s -> %s (request id %s)",
+            response.request.method,
+            # Never the query: download addresses carry their signature (SAS) there.
+            response.request.url.copy_with(query=None),
+            status,
+            request_id,
+        )
     if status not in op.success:
         if 200 <= status < 300:
             raise _unexpected_success(op, response, request_id)

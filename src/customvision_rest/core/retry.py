@@ -1,4 +1,4 @@
-"""When to retry, and how long to wait: one policy for both clients, driven by tenacity.
+"""When to retry, and how long to wait: one policy for both clients (the loop is :func:`~.pipeline.perform`).
 
 What is retried:
 
@@ -32,12 +32,11 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
-from tenacity import RetryCallState, retry_if_exception, stop_after_attempt
 
-from .._exceptions import APIConnectionError, APIStatusError, APITimeoutError, RateLimitError
+from .._exceptions import APIConnectionError, APIStatusError, APITimeoutError, ConfigurationError, RateLimitError
 from .operation import Operation
 
-__all__ = ["DEFAULT_MAX_RETRIES", "RetryPolicy", "parse_retry_after"]
+__all__ = ["DEFAULT_MAX_RETRIES", "RetryPolicy", "check_max_retries", "describe_failure", "parse_retry_after"]
 
 DEFAULT_MAX_RETRIES = 3
 _RETRIED_STATUSES = frozenset({500, 502, 503, 504})
@@ -88,8 +87,11 @@ class RetryPolicy:
     jitter: Callable[[], float] = field(default=random.random, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.max_retries, int) or self.max_retries < 0:
-            raise ValueError(f"max_retries must be a whole number 0 or more, got {self.max_retries!r}")
+        check_max_retries(self.max_retries)
+        for name in ("backoff_initial", "backoff_max", "retry_after_cap"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
+                raise ConfigurationError(f"RetryPolicy.{name} must be a number of seconds, 0 or more, got {value!r}")
 
     def should_retry(self, error: BaseException, op: Operation[Any]) -> bool:
         """Whether ``error`` from ``op`` is worth another attempt (see the module's table)."""
@@ -113,26 +115,19 @@ class RetryPolicy:
         ceiling = min(self.backoff_max, self.backoff_initial * 2.0 ** (attempt_number - 1))
         return ceiling * (0.5 + 0.5 * self.jitter())
 
-    def tenacity_arguments(self, op: Operation[Any], before_sleep: Callable[[RetryCallState], None]) -> dict[str, Any]:
-        """The keyword arguments of ``tenacity.Retrying`` / ``AsyncRetrying`` for one operation."""
 
-        def wait(state: RetryCallState) -> float:
-            error = state.outcome.exception() if state.outcome else None
-            return self.delay(state.attempt_number, error)
-
-        return {
-            "stop": stop_after_attempt(self.max_retries + 1),
-            "wait": wait,
-            "retry": retry_if_exception(lambda error: self.should_retry(error, op)),
-            "reraise": True,
-            "before_sleep": before_sleep,
-        }
+def check_max_retries(value: object) -> int:
+    """``value`` if it is a whole number of retries, 0 or more; otherwise a :class:`ConfigurationError`."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigurationError(f"max_retries must be a whole number 0 or more (0 disables retrying), got {value!r}")
+    return value
 
 
 def describe_failure(error: BaseException) -> str:
     """A one-line reason for a retry log line."""
     if isinstance(error, APIStatusError):
-        return f"HTTP {error.status_code} {error.code or ''}".rstrip()
+        code = error.code if error.code and error.code != str(error.status_code) else None
+        return f"HTTP {error.status_code} {code}" if code else f"HTTP {error.status_code}"
     if isinstance(error, APITimeoutError):
         return "timeout"
     return type(error.__cause__ or error).__name__

@@ -24,6 +24,7 @@ from ._latency import ServiceLatency
 from ._resources import EmulatorResource
 
 if TYPE_CHECKING:
+    from ._cli import run_server
     from ._emulator import Emulator, EmulatorTransport
     from ._images import synthetic_fruit
     from ._server import EmulatorServer
@@ -35,6 +36,7 @@ __all__ = [
     "EmulatorTransport",
     "FaultInjection",
     "ServiceLatency",
+    "run_server",
     "synthetic_fruit",
 ]
 
@@ -43,6 +45,7 @@ _NEEDS_EXTRA = {
     "Emulator": "._emulator",
     "EmulatorTransport": "._emulator",
     "EmulatorServer": "._server",
+    "run_server": "._cli",
     "synthetic_fruit": "._images",
 }
 

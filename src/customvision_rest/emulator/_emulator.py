@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 import urllib.parse
@@ -199,15 +200,17 @@ class Emulator:
         params["version"] = version
         url = request.url
         context = RequestContext(request, resource, params, request_id, f"{url.scheme}://{url.netloc.decode()}")
-        with self._store.lock:
+        with self._store.lock if not route.locks_itself else contextlib.nullcontext():
             try:
                 response = route.handler(self._service, context)
             except ServiceError as error:
                 return error.to_response()
             except Exception:
                 logger.exception("emulator: %s failed", route.operation_id)
-                self._store.rollback()
+                with self._store.lock:
+                    self._store.rollback()
                 return json_response(500, {"code": "ErrorUnknown", "message": "Internal emulator error."})
+        with self._store.lock:
             if request.method != "GET" or route.operation_id == "ExportProject":
                 try:
                     self._store.commit()

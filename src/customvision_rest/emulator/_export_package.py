@@ -30,11 +30,19 @@ class ExportPackaging:
             "tags": [{"id": tag_id, "name": name} for tag_id, name in iteration.tag_names.items()],
             "model": iteration.model,
         }
+        files: dict[str, str | bytes] = {
+            "model.json": json.dumps(model_document),
+            "labels.txt": "\n".join(iteration.tag_names.values()) + "\n",
+            "README.md": _EXPORT_README.format(platform=platform, flavor=flavor or "default"),
+        }
+        if platform == "ONNX" and iteration.model is not None:
+            from ._onnx import onnx_export_files
+
+            files.update(onnx_export_files(iteration.model, iteration.tag_names, flavor))
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as package:
-            package.writestr("model.json", json.dumps(model_document))
-            package.writestr("labels.txt", "\n".join(iteration.tag_names.values()) + "\n")
-            package.writestr("README.md", _EXPORT_README.format(platform=platform, flavor=flavor or "default"))
+            for name, content in files.items():
+                package.writestr(name, content)
         return buffer.getvalue()
 
     def store_artifact(self, project: Project, data: bytes, file_name: str) -> Artifact:

@@ -63,14 +63,19 @@ class BackgroundJobs:
             multilabel = iteration.classification_type == "Multilabel"
             detection = iteration.classification_type == ""
         seed = self.seed + int(hashlib.sha256(iteration_id.encode()).hexdigest()[:8], 16)
+        # An image that cannot be decoded (stored by an older emulator that only checked headers) is left out
+        # rather than failing the whole training.
+        samples = [sample for sample in samples if self._decodable(sample.content_hash)]
+        error_details: str | None = None
         try:
             if detection:
                 model, evaluation = self._train_detector(samples, labels, seed)
             else:
                 model, evaluation = self._train_classifier(samples, labels, multilabel, seed)
             status = "Completed"
-        except Exception:  # a failed training is reported on the iteration, as the service does
+        except Exception as error:  # a failed training is reported on the iteration, as the service does
             model, evaluation, status = None, [], "Failed"
+            error_details = f"Training failed: {type(error).__name__}."
         if not self.wait_until(iteration.started_at):
             return
         with self.store.lock:
@@ -80,10 +85,18 @@ class BackgroundJobs:
             current.model = model
             current.evaluation = evaluation
             current.status = status
+            current.training_error_details = error_details
             current.trained_at = utc_now() if status == "Completed" else None
             current.last_modified = utc_now()
             current.training_time_in_minutes = max(1, round((time.time() - current.started_at) / 60))
             self.store.commit()
+
+    def _decodable(self, content_hash: str) -> bool:
+        try:
+            self.features(content_hash)
+        except Exception:
+            return False
+        return True
 
     def _train_classifier(
         self, samples: Sequence[TrainingSample], labels: Sequence[str], multilabel: bool, seed: int

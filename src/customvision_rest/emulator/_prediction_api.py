@@ -10,6 +10,7 @@ import httpx
 from ._bodies import read_image_body, read_image_url
 from ._errors import bad_request, json_response, not_found
 from ._images import MAX_PREDICTION_IMAGE_BYTES, ImageInfo, ImageRejectedError, inspect_image
+from ._predictor import score
 from ._service import RequestContext, Service, is_detection
 from ._state import Iteration, Project, StoredPrediction, utc_now
 
@@ -66,12 +67,17 @@ def _published_iteration(service: Service, context: RequestContext) -> tuple[Pro
 
 
 def _predict(service: Service, context: RequestContext, *, detect: bool, url: bool, store: bool) -> httpx.Response:
-    project, iteration = _published_iteration(service, context)
-    if detect != is_detection(project):
-        raise bad_request(
-            "BadRequestNotSupported",
-            "Use the detect operations for object detection projects and classify for classification ones.",
-        )
+    """Look up under the store lock, decode and score without it, then store under it again."""
+    with service.store.lock:
+        project, iteration = _published_iteration(service, context)
+        if detect != is_detection(project):
+            raise bad_request(
+                "BadRequestNotSupported",
+                "Use the detect operations for object detection projects and classify for classification ones.",
+            )
+        if iteration.model is None:
+            raise bad_request("BadRequestIterationIsNotTrained", "The iteration is not trained.")
+        model = iteration.model
     if url:
         try:
             body = json.loads(context.request.content or b"null")
@@ -88,10 +94,12 @@ def _predict(service: Service, context: RequestContext, *, detect: bool, url: bo
     except ImageRejectedError as rejected:
         code = "BadRequestImageSizeBytes" if rejected.too_large else "BadRequestImageFormat"
         raise bad_request(code, rejected.reason) from rejected
-    predictions = service.predict(iteration, data)
-    if store:
-        application = context.query.get("application")
-        store_prediction(service, project, iteration, data, info, predictions, context.request_id, application)
+    scored = score(model, data)
+    with service.store.lock:
+        predictions = service.prediction_entries(iteration, scored)
+        if store:
+            application = context.query.get("application")
+            store_prediction(service, project, iteration, data, info, predictions, context.request_id, application)
     if context.params.get("version") == "3.0":  # the v3.0 Prediction has no tagType
         predictions = [{k: v for k, v in p.items() if k != "tagType"} for p in predictions]
     return prediction_response(context, project, iteration, predictions)

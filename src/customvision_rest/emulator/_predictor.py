@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from . import _learner
@@ -22,19 +23,10 @@ class Predictor:
         """
         if iteration.model is None:
             raise bad_request("BadRequestIterationIsNotTrained", "The iteration is not trained.")
-        scored: list[tuple[str, float, dict[str, float] | None]]
-        try:
-            if iteration.model["kind"] == "detector":
-                scored = [
-                    (tag_id, probability, dict(zip(("left", "top", "width", "height"), box, strict=True)))
-                    for tag_id, probability, box in _learner.detect(iteration.model["detector"], data)
-                ]
-            else:
-                model = _learner.LinearModel.from_json(iteration.model["classifier"])
-                probabilities = model.probabilities(_learner.image_features(data))[0]
-                scored = [(tag_id, p, None) for tag_id, p in zip(model.labels, probabilities.tolist(), strict=True)]
-        except Exception as error:  # Pillow and numpy raise many types for images they cannot process
-            raise bad_request("BadRequestImageFormat", "Unable to process the image.") from error
+        return self.prediction_entries(iteration, score(iteration.model, data))
+
+    def prediction_entries(self, iteration: Iteration, scored: Sequence[Scored]) -> list[dict[str, Any]]:
+        """The wire form of scores, most probable first (call with the store lock held)."""
         predictions = [
             prediction_entry(probability, tag_id, iteration.tag_names.get(tag_id), self.tag_type(tag_id), box)
             for tag_id, probability, box in scored
@@ -46,6 +38,28 @@ class Predictor:
         """The current type of a tag (Regular once the tag is gone)."""
         tag = self.store.state.tags.get(tag_id)
         return tag.type if tag else "Regular"
+
+
+Scored = tuple[str, float, "dict[str, float] | None"]
+
+
+def score(model: dict[str, Any], data: bytes) -> list[Scored]:
+    """(tag id, probability, box) for each prediction of a trained model on image bytes.
+
+    Pure: it reads no state, so it may run without the store lock (a trained model is never changed in place).
+    An image that cannot be processed is a 400 `BadRequestImageFormat`.
+    """
+    try:
+        if model["kind"] == "detector":
+            return [
+                (tag_id, probability, dict(zip(("left", "top", "width", "height"), box, strict=True)))
+                for tag_id, probability, box in _learner.detect(model["detector"], data)
+            ]
+        linear = _learner.LinearModel.from_json(model["classifier"])
+        probabilities = linear.probabilities(_learner.image_features(data))[0]
+        return [(tag_id, p, None) for tag_id, p in zip(linear.labels, probabilities.tolist(), strict=True)]
+    except Exception as error:  # Pillow and numpy raise many types for images they cannot process
+        raise bad_request("BadRequestImageFormat", "Unable to process the image.") from error
 
 
 def prediction_entry(

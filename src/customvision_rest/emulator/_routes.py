@@ -30,11 +30,14 @@ class Route:
     pattern: re.Pattern[str]
     handler: Handler
     operation_id: str
+    # The handler takes the store lock itself, only around its look-ups and changes, so that its heavy work
+    # (decoding and scoring an image) runs while other requests are answered.
+    locks_itself: bool = False
 
 
-def _route(method: str, template: str, handler: Handler, operation_id: str) -> Route:
+def _route(method: str, template: str, handler: Handler, operation_id: str, *, locks_itself: bool = False) -> Route:
     pattern = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template)
-    return Route(method, re.compile(pattern + "/?", re.IGNORECASE), handler, operation_id)
+    return Route(method, re.compile(pattern + "/?", re.IGNORECASE), handler, operation_id, locks_itself)
 
 
 _P = "/projects/{projectId}"
@@ -97,42 +100,28 @@ TRAINING_ROUTES: tuple[Route, ...] = (
     _route("POST", _P + "/train", training.train_project, "TrainProject"),
 )
 
-PREDICTION_ROUTES: tuple[Route, ...] = (
-    _route(
-        "POST", "/{projectId}/classify/iterations/{publishedName}/image", prediction.classify_image, "ClassifyImage"
-    ),
-    _route(
-        "POST",
-        "/{projectId}/classify/iterations/{publishedName}/image/nostore",
+_PREDICTION_OPERATIONS: tuple[tuple[str, Handler, str], ...] = (
+    ("classify/iterations/{publishedName}/image", prediction.classify_image, "ClassifyImage"),
+    (
+        "classify/iterations/{publishedName}/image/nostore",
         prediction.classify_image_nostore,
         "ClassifyImageWithNoStore",
     ),
-    _route(
-        "POST",
-        "/{projectId}/classify/iterations/{publishedName}/url",
-        prediction.classify_image_url,
-        "ClassifyImageUrl",
-    ),
-    _route(
-        "POST",
-        "/{projectId}/classify/iterations/{publishedName}/url/nostore",
+    ("classify/iterations/{publishedName}/url", prediction.classify_image_url, "ClassifyImageUrl"),
+    (
+        "classify/iterations/{publishedName}/url/nostore",
         prediction.classify_image_url_nostore,
         "ClassifyImageUrlWithNoStore",
     ),
-    _route("POST", "/{projectId}/detect/iterations/{publishedName}/image", prediction.detect_image, "DetectImage"),
-    _route(
-        "POST",
-        "/{projectId}/detect/iterations/{publishedName}/image/nostore",
-        prediction.detect_image_nostore,
-        "DetectImageWithNoStore",
-    ),
-    _route("POST", "/{projectId}/detect/iterations/{publishedName}/url", prediction.detect_image_url, "DetectImageUrl"),
-    _route(
-        "POST",
-        "/{projectId}/detect/iterations/{publishedName}/url/nostore",
-        prediction.detect_image_url_nostore,
-        "DetectImageUrlWithNoStore",
-    ),
+    ("detect/iterations/{publishedName}/image", prediction.detect_image, "DetectImage"),
+    ("detect/iterations/{publishedName}/image/nostore", prediction.detect_image_nostore, "DetectImageWithNoStore"),
+    ("detect/iterations/{publishedName}/url", prediction.detect_image_url, "DetectImageUrl"),
+    ("detect/iterations/{publishedName}/url/nostore", prediction.detect_image_url_nostore, "DetectImageUrlWithNoStore"),
+)
+
+PREDICTION_ROUTES: tuple[Route, ...] = tuple(
+    _route("POST", "/{projectId}/" + template, handler, operation_id, locks_itself=True)
+    for template, handler, operation_id in _PREDICTION_OPERATIONS
 )
 
 

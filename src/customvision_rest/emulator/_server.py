@@ -18,6 +18,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     # Headers and body go out in two writes; with Nagle's algorithm on, each answer waits for a delayed ACK.
     disable_nagle_algorithm = True
+    # Buffer each answer so that its status line, headers and body leave in one send (flushed by the base class
+    # at the end of each request), not one system call per header line and another for the body.
+    wbufsize = 1 << 16
     server: _Server
 
     def _forward(self) -> None:

@@ -8,11 +8,15 @@ never seen.
 
 from __future__ import annotations
 
+import functools
+import types
+import typing
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from enum import Enum
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 from pydantic.alias_generators import to_camel
 
 __all__ = ["CustomVisionModel", "OpenEnum", "UtcDatetime"]
@@ -27,6 +31,9 @@ class CustomVisionModel(BaseModel):
 
     read_only_fields: ClassVar[frozenset[str]] = frozenset()
     """Fields the service sets and ignores in a request (``readOnly`` in the specification); never sent."""
+
+    request_required: ClassVar[frozenset[str]] = frozenset()
+    """Fields a request body built by :meth:`request_body` must carry; its other writable fields may be left out."""
 
     model_config = ConfigDict(
         alias_generator=to_camel,
@@ -49,6 +56,28 @@ class CustomVisionModel(BaseModel):
         """
         return self.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=_read_only_exclusion(self))
 
+    @classmethod
+    def request_form(cls) -> type[CustomVisionModel]:
+        """The model of a request built from some of this model's fields (made once, on first use).
+
+        It has the same fields, all optional but :attr:`request_required`, and nested models are request
+        forms too; :meth:`to_request` still leaves out the read-only ones. ``Project.request_form()(name="x")``
+        is a valid UpdateProject body where ``Project(name="x")`` is not a valid project (it has no ``id``).
+        """
+        return _request_model(cls)
+
+    @classmethod
+    def request_body(cls, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Check a mapping of fields (either spelling) and return it as a request body, read-only ones left out.
+
+        A response model such as ``Project`` requires what the service always answers (``id``, ``created``,
+        ...); a request changes only some writable fields, so only :attr:`request_required` must be given.
+
+        Raises:
+            pydantic.ValidationError: a value of the wrong type, or a required field missing.
+        """
+        return _request_model(cls).model_validate(values).to_request()
+
 
 def _read_only_exclusion(model: CustomVisionModel) -> dict[str, Any]:
     """The ``exclude`` argument of ``model_dump`` that leaves out every read-only field inside ``model``."""
@@ -62,6 +91,36 @@ def _read_only_exclusion(model: CustomVisionModel) -> dict[str, Any]:
             if inner:
                 excluded[name] = inner
     return excluded
+
+
+@functools.cache
+def _request_model(cls: type[CustomVisionModel]) -> type[CustomVisionModel]:
+    """``cls`` with every field optional but ``request_required`` (nested models likewise); same read-only fields."""
+    fields: dict[str, Any] = {}
+    for name, info in cls.model_fields.items():
+        annotation = _requestable(info.annotation)
+        if name in cls.request_required:
+            fields[name] = (annotation, Field(alias=info.alias))
+        else:
+            fields[name] = (annotation | None, Field(default=None, alias=info.alias))
+    form = create_model(
+        f"{cls.__name__}Request", __base__=CustomVisionModel, __doc__=f"A request form of {cls.__name__}.", **fields
+    )
+    form.read_only_fields = cls.read_only_fields
+    form.request_required = cls.request_required
+    return form
+
+
+def _requestable(annotation: Any) -> Any:
+    """``annotation`` with every model in it replaced by that model's request form."""
+    if isinstance(annotation, type) and issubclass(annotation, CustomVisionModel):
+        return _request_model(annotation)
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return functools.reduce(lambda a, b: a | b, [_requestable(arg) for arg in typing.get_args(annotation)])
+    if origin is list:
+        return list[_requestable(typing.get_args(annotation)[0])]  # type: ignore[misc]
+    return annotation
 
 
 def _as_utc(value: datetime) -> datetime:

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
+from .._exceptions import NoPredictionsError
 from ._base import CustomVisionModel, OpenEnum, UtcDatetime
 
 __all__ = [
@@ -83,7 +84,7 @@ class Prediction(CustomVisionModel):
     """One tag's probability for an image, with a bounding box for object detection."""
 
     probability: float
-    tag_id: UUID | None = None
+    tag_id: UUID
     tag_name: str | None = None
     bounding_box: BoundingBox | None = None
     tag_type: TagType | None = None
@@ -96,19 +97,28 @@ class ImagePrediction(CustomVisionModel):
     callers otherwise write by hand: the best tag, the top few, and those above a threshold.
     """
 
-    id: UUID | None = None
-    project: UUID | None = None
-    iteration: UUID | None = None
-    created: UtcDatetime | None = None
+    id: UUID
+    project: UUID
+    iteration: UUID
+    created: UtcDatetime
     predictions: list[Prediction] = Field(default_factory=list)
 
     def ranked(self) -> list[Prediction]:
         """All predictions, most probable first (stable for equal probabilities)."""
         return sorted(self.predictions, key=lambda p: p.probability, reverse=True)
 
-    def best(self) -> Prediction | None:
-        """The most probable prediction, or ``None`` when there is none."""
-        return max(self.predictions, key=lambda p: p.probability, default=None)
+    def best(self) -> Prediction:
+        """The most probable prediction (the first of equals).
+
+        Raises:
+            NoPredictionsError: the result has no predictions at all; ``predictions`` tells before calling.
+        """
+        if not self.predictions:
+            raise NoPredictionsError(
+                f"prediction {self.id} (iteration {self.iteration}) holds no predictions, so none is best; "
+                "check result.predictions first"
+            )
+        return max(self.predictions, key=lambda p: p.probability)
 
     def top(self, n: int) -> list[Prediction]:
         """The ``n`` most probable predictions."""

@@ -260,8 +260,8 @@ class ModelInformation(CustomVisionModel):
     cannot be exported).
     """
 
-    estimated_model_size_in_megabytes: int | None = None
-    description: str | None = None
+    estimated_model_size_in_megabytes: int
+    description: str
 
 
 class Domain(CustomVisionModel):
@@ -271,11 +271,11 @@ class Domain(CustomVisionModel):
     published specification lists them; older versions leave them out.
     """
 
-    id: UUID | None = None
-    name: str | None = None
-    type: DomainType | None = None
-    exportable: bool | None = None
-    enabled: bool | None = None
+    id: UUID
+    name: str
+    type: DomainType
+    exportable: bool
+    enabled: bool
     exportable_platforms: _List[ExportPlatform] = Field(default_factory=list)
     model_information: ModelInformation | None = None
 
@@ -291,7 +291,7 @@ class ProjectSettings(CustomVisionModel):
 
     read_only_fields = frozenset({"use_negative_set", "detection_parameters"})
 
-    domain_id: UUID | None = None
+    domain_id: UUID
     classification_type: Classifier | None = None
     target_export_platforms: list[ExportPlatform] | None = None
     use_negative_set: bool | None = None
@@ -303,13 +303,14 @@ class Project(CustomVisionModel):
     """A Custom Vision project: its name, description, settings and timestamps."""
 
     read_only_fields = frozenset({"id", "created", "last_modified", "thumbnail_uri", "dr_mode_enabled"})
+    request_required = frozenset({"name"})
 
-    id: UUID | None = None
+    id: UUID
     name: str
     description: str | None = None
-    settings: ProjectSettings | None = None
-    created: UtcDatetime | None = None
-    last_modified: UtcDatetime | None = None
+    settings: ProjectSettings
+    created: UtcDatetime
+    last_modified: UtcDatetime
     thumbnail_uri: str | None = None
     dr_mode_enabled: bool | None = None
     status: ProjectStatus | None = None
@@ -318,13 +319,13 @@ class Project(CustomVisionModel):
 class ProjectExport(CustomVisionModel):
     """What an export of a whole project contains, and the token that imports it elsewhere."""
 
-    iteration_count: int | None = None
-    image_count: int | None = None
-    tag_count: int | None = None
-    region_count: int | None = None
+    iteration_count: int
+    image_count: int
+    tag_count: int
+    region_count: int
     # The wire name ends in an upper-case "MS", which the alias generator would not produce.
-    estimated_import_time_in_ms: int | None = Field(default=None, alias="estimatedImportTimeInMS")
-    token: str | None = None
+    estimated_import_time_in_ms: int = Field(alias="estimatedImportTimeInMS")
+    token: str
 
 
 # ---------------------------------------------------------------------------------------------------- tags
@@ -334,12 +335,13 @@ class Tag(CustomVisionModel):
     """A label of a project, with the number of images that carry it."""
 
     read_only_fields = frozenset({"id", "image_count"})
+    request_required = frozenset({"name"})
 
-    id: UUID | None = None
+    id: UUID
     name: str
     description: str | None = None
-    type: TagType | None = None
-    image_count: int | None = None
+    type: TagType
+    image_count: int
 
 
 class TagFilter(CustomVisionModel):
@@ -373,21 +375,21 @@ class ImageRegion(Region):
 class ImageTag(CustomVisionModel):
     """A tag applied to an image, and when it was applied."""
 
-    tag_id: UUID | None = None
+    tag_id: UUID
     tag_name: str | None = None
-    created: UtcDatetime | None = None
+    created: UtcDatetime
 
 
 class Image(CustomVisionModel):
     """A training image: its size, download addresses, tags, regions and metadata."""
 
-    id: UUID | None = None
-    created: UtcDatetime | None = None
-    width: int | None = None
-    height: int | None = None
-    resized_image_uri: str | None = None
-    thumbnail_uri: str | None = None
-    original_image_uri: str | None = None
+    id: UUID
+    created: UtcDatetime
+    width: int
+    height: int
+    resized_image_uri: str
+    thumbnail_uri: str
+    original_image_uri: str
     tags: _List[ImageTag] = Field(default_factory=list)
     regions: _List[ImageRegion] = Field(default_factory=list)
     metadata: _StrMap = Field(default_factory=dict)
@@ -399,8 +401,9 @@ _IMAGE_STORED = frozenset({ImageCreateStatus.OK, ImageCreateStatus.OK_DUPLICATE}
 class ImageCreateResult(CustomVisionModel):
     """The outcome for one image of a batch upload, with the stored image when it succeeded."""
 
+    # The service names the URL or the file's name; a file sent without a name has none (null).
     source_url: str | None = None
-    status: ImageCreateStatus | None = None
+    status: ImageCreateStatus
     image: Image | None = None
 
     @property
@@ -415,7 +418,7 @@ class ImageCreateSummary(CustomVisionModel):
     A batch can partly fail while the HTTP call succeeds (status 200 or 207): check :attr:`failed`.
     """
 
-    is_batch_successful: bool | None = None
+    is_batch_successful: bool
     images: _List[ImageCreateResult] = Field(default_factory=list)
 
     @property
@@ -430,7 +433,7 @@ class ImageCreateSummary(CustomVisionModel):
 
     @property
     def failed(self) -> list[ImageCreateResult]:
-        """Results whose image was not stored: any status other than ``OK``/``OKDuplicate``, or none."""
+        """Results whose image was not stored: any status other than ``OK`` or ``OKDuplicate``."""
         return [r for r in self.images if not r.is_success]
 
     def describe_failures(self) -> str:
@@ -441,18 +444,14 @@ class ImageCreateSummary(CustomVisionModel):
                 continue
             if result.source_url:
                 source = result.source_url
-            elif result.image is not None and result.image.id is not None:
+            elif result.image is not None:
                 source = f"image {result.image.id}"
             else:
                 source = "(no source given)"
-            lines.append(f"  #{position} {source}: {_status_text(result.status)}")
+            lines.append(f"  #{position} {source}: {result.status.value}")
         if not lines:
             return ""
         return f"{len(lines)} of {len(self.images)} images failed:\n" + "\n".join(lines)
-
-
-def _status_text(status: OpenEnum | None) -> str:
-    return "no status" if status is None else status.value
 
 
 class ImageFileCreateEntry(CustomVisionModel):
@@ -507,15 +506,15 @@ class ImageIdCreateBatch(CustomVisionModel):
 class ImageMetadataUpdateEntry(CustomVisionModel):
     """The outcome of updating one image's metadata, with the metadata it now has."""
 
-    image_id: UUID | None = None
-    status: ImageMetadataUpdateStatus | None = None
+    image_id: UUID
+    status: ImageMetadataUpdateStatus
     metadata: _StrMap = Field(default_factory=dict)
 
 
 class ImageMetadataUpdateSummary(CustomVisionModel):
     """The answer to a metadata update: one entry per image."""
 
-    is_batch_successful: bool | None = None
+    is_batch_successful: bool
     images: _List[ImageMetadataUpdateEntry] = Field(default_factory=list)
 
     @property
@@ -525,7 +524,7 @@ class ImageMetadataUpdateSummary(CustomVisionModel):
 
     @property
     def failed(self) -> list[ImageMetadataUpdateEntry]:
-        """Entries whose metadata was not updated: any status other than ``OK``, or none."""
+        """Entries whose metadata was not updated: any status other than ``OK``."""
         return [e for e in self.images if e.status != ImageMetadataUpdateStatus.OK]
 
     def describe_failures(self) -> str:
@@ -533,7 +532,7 @@ class ImageMetadataUpdateSummary(CustomVisionModel):
         failed = self.failed
         if not failed:
             return ""
-        lines = [f"  image {e.image_id}: {_status_text(e.status)}" for e in failed]
+        lines = [f"  image {e.image_id}: {e.status.value}" for e in failed]
         return f"{len(failed)} of {len(self.images)} metadata updates failed:\n" + "\n".join(lines)
 
 
@@ -552,7 +551,7 @@ class ImageRegionCreateBatch(CustomVisionModel):
 class ImageRegionCreateResult(ImageRegion):
     """A region the service created, with the image it belongs to."""
 
-    image_id: UUID | None = None
+    image_id: UUID
 
 
 class ImageRegionCreateSummary(CustomVisionModel):
@@ -670,20 +669,21 @@ class Iteration(CustomVisionModel):
             "training_error_details",
         }
     )
+    request_required = frozenset({"name"})
 
-    id: UUID | None = None
+    id: UUID
     name: str
-    status: IterationStatus | None = None
-    created: UtcDatetime | None = None
-    last_modified: UtcDatetime | None = None
+    status: IterationStatus
+    created: UtcDatetime
+    last_modified: UtcDatetime
     trained_at: UtcDatetime | None = None
-    project_id: UUID | None = None
-    exportable: bool | None = None
+    project_id: UUID
+    exportable: bool
     exportable_to: _List[ExportPlatform] = Field(default_factory=list)
     domain_id: UUID | None = None
     classification_type: Classifier | None = None
-    training_type: TrainingType | None = None
-    reserved_budget_in_hours: int | None = None
+    training_type: TrainingType
+    reserved_budget_in_hours: int
     training_time_in_minutes: int | None = None
     publish_name: str | None = None
     original_publish_resource_id: str | None = None
@@ -715,12 +715,12 @@ class Iteration(CustomVisionModel):
 class TagPerformance(CustomVisionModel):
     """Precision and recall of one tag in a trained iteration."""
 
-    id: UUID | None = None
-    name: str | None = None
-    precision: float | None = None
-    precision_std_deviation: float | None = None
-    recall: float | None = None
-    recall_std_deviation: float | None = None
+    id: UUID
+    name: str
+    precision: float
+    precision_std_deviation: float
+    recall: float
+    recall_std_deviation: float
     average_precision: float | None = None
 
 
@@ -728,10 +728,10 @@ class IterationPerformance(CustomVisionModel):
     """Precision and recall of a trained iteration, overall and per tag."""
 
     per_tag_performance: _List[TagPerformance] = Field(default_factory=list)
-    precision: float | None = None
-    precision_std_deviation: float | None = None
-    recall: float | None = None
-    recall_std_deviation: float | None = None
+    precision: float
+    precision_std_deviation: float
+    recall: float
+    recall_std_deviation: float
     average_precision: float | None = None
 
 
@@ -739,12 +739,12 @@ class ImagePerformance(CustomVisionModel):
     """A validation image of an iteration with what the model predicted for it."""
 
     predictions: _List[Prediction] = Field(default_factory=list)
-    id: UUID | None = None
-    created: UtcDatetime | None = None
-    width: int | None = None
-    height: int | None = None
-    image_uri: str | None = None
-    thumbnail_uri: str | None = None
+    id: UUID
+    created: UtcDatetime
+    width: int
+    height: int
+    image_uri: str
+    thumbnail_uri: str
     tags: _List[ImageTag] = Field(default_factory=list)
     regions: _List[ImageRegion] = Field(default_factory=list)
 
@@ -752,12 +752,12 @@ class ImagePerformance(CustomVisionModel):
 class Export(CustomVisionModel):
     """An export of an iteration to a platform; ``download_uri`` is set once it is done."""
 
-    platform: ExportPlatform | None = None
-    status: ExportStatus | None = None
+    platform: ExportPlatform
+    status: ExportStatus
     # A SAS address: anyone holding it can download the model, so it stays out of repr and logs.
     download_uri: str | None = Field(default=None, repr=False)
     flavor: ExportFlavor | None = None
-    newer_version_available: bool | None = None
+    newer_version_available: bool
 
 
 # ------------------------------------------------------------------------------- stored predictions, queries
@@ -766,10 +766,10 @@ class Export(CustomVisionModel):
 class StoredImagePrediction(ImagePrediction):
     """A prediction the service kept, with the addresses of the image it was made on."""
 
-    resized_image_uri: str | None = None
-    thumbnail_uri: str | None = None
-    original_image_uri: str | None = None
-    domain: UUID | None = None
+    resized_image_uri: str
+    thumbnail_uri: str
+    original_image_uri: str
+    domain: UUID
 
 
 class PredictionQueryTag(CustomVisionModel):
@@ -797,7 +797,7 @@ class PredictionQueryToken(CustomVisionModel):
 class PredictionQueryResult(CustomVisionModel):
     """One page of stored predictions and the token that fetches the next page."""
 
-    token: PredictionQueryToken | None = None
+    token: PredictionQueryToken
     results: _List[StoredImagePrediction] = Field(default_factory=list)
 
 

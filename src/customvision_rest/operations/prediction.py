@@ -65,7 +65,6 @@ class PredictionOperations:
             parse=_parse_prediction,
             # Without storage a prediction changes nothing at the service, so repeating it is harmless.
             repeatable=not store,
-            role="prediction",
             **body,
         )
 

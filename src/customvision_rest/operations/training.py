@@ -247,6 +247,21 @@ def coerce_model(model: type[M], value: M | Mapping[str, Any], what: str) -> M:
     )
 
 
+def _update_body(
+    model: type[CustomVisionModel], value: CustomVisionModel | Mapping[str, Any], what: str
+) -> dict[str, Any]:
+    """The body of an update: a model read from the service, or a mapping of the writable fields to change."""
+    if isinstance(value, (model, model.request_form())):
+        return value.to_request()
+    if isinstance(value, Mapping):
+        try:
+            return model.request_body(value)
+        except ValidationError as exc:
+            problem = describe_problem(exc)
+        raise ClientValidationError(f"{what}: {problem}", limit=model.__name__, value=None) from None
+    return coerce_model(model, value, what).to_request()  # neither a model nor a mapping: refused there
+
+
 def check_metadata(metadata: Mapping[str, str] | None, what: str = "metadata") -> None:
     """At most 50 string pairs, keys up to 256 characters, values up to 512."""
     if metadata is None:
@@ -472,13 +487,17 @@ class TrainingOperations:
 
     @operation
     def update_project(self, project_id: Id, updated_project: Project | Mapping[str, Any]) -> Operation[Project]:
-        """Replace a project's name, description and settings; send the whole project (``name`` is required)."""
-        body = coerce_model(Project, updated_project, "updated_project")
+        """Change a project's name, description or settings.
+
+        Pass the project as read (changed with ``model_copy(update=...)``) or a mapping of the fields to change,
+        such as ``{"name": "fruit", "description": "apples and pears"}``; ``name`` is required. Only writable
+        fields are sent.
+        """
         return Operation(
             name="UpdateProject",
             method="PATCH",
             path=self._project_path(project_id),
-            json=body.to_request(),
+            json=_update_body(Project, updated_project, "updated_project"),
             parse=parse_model(Project),
             repeatable=True,
         )
@@ -1051,12 +1070,11 @@ class TrainingOperations:
             iteration_id: the iteration.
             name: the new name, or a whole ``Iteration`` (as the specification's body).
         """
-        body = Iteration(name=name) if isinstance(name, str) else coerce_model(Iteration, name, "name")
         return Operation(
             name="UpdateIteration",
             method="PATCH",
             path=self._iteration_path(project_id, iteration_id),
-            json=body.to_request(),
+            json=_update_body(Iteration, {"name": name} if isinstance(name, str) else name, "name"),
             parse=parse_model(Iteration),
             repeatable=True,
         )
@@ -1429,13 +1447,16 @@ class TrainingOperations:
 
     @operation
     def update_tag(self, project_id: Id, tag_id: Id, updated_tag: Tag | Mapping[str, Any]) -> Operation[Tag]:
-        """Change a tag's name, description or type; send the whole tag (``name`` is required)."""
-        body = coerce_model(Tag, updated_tag, "updated_tag")
+        """Change a tag's name, description or type.
+
+        Pass the tag as read or a mapping of the fields to change (``name`` is required); only writable fields
+        are sent.
+        """
         return Operation(
             name="UpdateTag",
             method="PATCH",
             path=self._project_path(project_id, "tags", to_id(tag_id, "tag_id")),
-            json=body.to_request(),
+            json=_update_body(Tag, updated_tag, "updated_tag"),
             parse=parse_model(Tag),
             repeatable=True,
         )

@@ -14,23 +14,35 @@ read. The folder holds ``images/<image id>.<jpg|png|bmp|gif>`` and ``manifest.js
 
 Region coordinates are normalised to 0..1, as the service gives them. A download can be run again into the same
 folder: images already there are not fetched a second time, so an interrupted download resumes.
+
+Beside the manifest, two files other tools read: ``coco.json`` (object detection projects: COCO's images,
+annotations with pixel ``bbox`` [x, y, width, height], and categories) and ``automl.jsonl`` (the JSON Lines that
+Azure Machine Learning's AutoML image jobs take: multi-class, multi-label or object detection, one image a line).
+
+:meth:`DatasetWorkflows.upload_dataset` reads such a folder back into a project: tags are created (or matched by
+name), images uploaded with their tags, regions and metadata.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .._exceptions import ClientValidationError, CustomVisionError
 from ..core.operation import Workflow, call, workflow
-from ..models.training import Image, Project, Tag
+from ..models.training import DomainType, Image, Project, Tag
 from ..operations import Id, download, sniff_image, to_id
 from ..operations.training import MAX_TAKE, TrainingOperations
+from .bulk import BulkWorkflows, ImageToUpload, UploadFailure, UploadReport
 
-__all__ = ["MANIFEST_FORMAT", "DatasetDownload", "DatasetWorkflows"]
+__all__ = ["AUTOML_FILE", "COCO_FILE", "MANIFEST_FORMAT", "DatasetDownload", "DatasetUpload", "DatasetWorkflows"]
+
+COCO_FILE = "coco.json"
+AUTOML_FILE = "automl.jsonl"
 
 MANIFEST_FORMAT = "customvision-rest-dataset/1"
 
@@ -50,6 +62,41 @@ class DatasetDownload:
     def manifest(self) -> Path:
         """The manifest file."""
         return self.destination / "manifest.json"
+
+    @property
+    def coco(self) -> Path | None:
+        """The COCO file, written for object detection projects only."""
+        path = self.destination / COCO_FILE
+        return path if path.is_file() else None
+
+    @property
+    def automl(self) -> Path:
+        """The JSON Lines file for Azure Machine Learning AutoML image jobs."""
+        return self.destination / AUTOML_FILE
+
+
+@dataclass(frozen=True)
+class DatasetUpload:
+    """What :meth:`DatasetWorkflows.upload_dataset` did.
+
+    Attributes:
+        project_id: the project written into.
+        tags_created: names of the tags created (tags already there with the same name were reused).
+        tag_ids: each tag id of the manifest mapped to the id of its tag in the target project.
+        image_ids: each image id of the manifest mapped to the id the target project gave it.
+        failed: the images the service did not store, as the bulk upload reports them.
+    """
+
+    project_id: str
+    tags_created: list[str] = field(default_factory=list)
+    tag_ids: dict[str, str] = field(default_factory=dict)
+    image_ids: dict[str, str] = field(default_factory=dict)
+    failed: list[UploadFailure] = field(default_factory=list)
+
+    @property
+    def images(self) -> int:
+        """Images stored (new or already present)."""
+        return len(self.image_ids)
 
 
 def _extension(data: bytes) -> str:
@@ -114,8 +161,86 @@ def _manifest(project: Project, tags: list[Tag], entries: list[dict[str, Any]]) 
     }
 
 
+def _coco(entries: list[dict[str, Any]], tags: list[Tag]) -> dict[str, Any]:
+    """COCO object detection: integer ids, pixel boxes [x, y, width, height] measured from the top left."""
+    category = {str(t.id): number for number, t in enumerate(tags, start=1)}
+    images: list[dict[str, Any]] = []
+    annotations: list[dict[str, Any]] = []
+    for number, entry in enumerate(entries, start=1):
+        width, height = entry["width"] or 0, entry["height"] or 0
+        images.append({"id": number, "file_name": entry["file"], "width": width, "height": height})
+        for region in entry["regions"]:
+            box = [region["left"] * width, region["top"] * height, region["width"] * width, region["height"] * height]
+            annotations.append(
+                {
+                    "id": len(annotations) + 1,
+                    "image_id": number,
+                    "category_id": category.get(region["tagId"], 0),
+                    "bbox": box,
+                    "area": box[2] * box[3],
+                    "iscrowd": 0,
+                }
+            )
+    categories = [{"id": category[str(t.id)], "name": t.name, "supercategory": "none"} for t in tags]
+    return {"images": images, "annotations": annotations, "categories": categories}
+
+
+def _automl_lines(entries: list[dict[str, Any]], task: str, image_url_prefix: str) -> list[str]:
+    """AutoML image JSON Lines: one labelled image a line; images without labels are left out."""
+    lines = []
+    for entry in entries:
+        extension = entry["file"].rsplit(".", 1)[-1]
+        details = {"format": extension}
+        if entry["width"] and entry["height"]:
+            details.update(width=f"{entry['width']}px", height=f"{entry['height']}px")
+        label: Any
+        if task == "object-detection":
+            label = [
+                {
+                    "label": r["tagName"],
+                    "topX": r["left"],
+                    "topY": r["top"],
+                    "bottomX": r["left"] + r["width"],
+                    "bottomY": r["top"] + r["height"],
+                    "isCrowd": 0,
+                }
+                for r in entry["regions"]
+            ]
+        elif task == "multi-label":
+            label = [t["name"] for t in entry["tags"]]
+        else:
+            label = entry["tags"][0]["name"] if len(entry["tags"]) == 1 else None
+        if not label:
+            continue
+        record = {"image_url": image_url_prefix + entry["file"], "image_details": details, "label": label}
+        lines.append(json.dumps(record, ensure_ascii=False))
+    return lines
+
+
+def _task(project: Project, domain_type: DomainType | str | None, entries: list[dict[str, Any]]) -> str:
+    if str(domain_type) == "ObjectDetection" or (domain_type is None and any(e["regions"] for e in entries)):
+        return "object-detection"
+    settings = project.settings
+    if settings is not None and str(settings.classification_type) == "Multilabel":
+        return "multi-label"
+    return "multi-class"
+
+
+def _read_manifest(folder: Path) -> dict[str, Any]:
+    path = folder / "manifest.json"
+    if not path.is_file():
+        raise ClientValidationError(f"{str(folder)!r} holds no manifest.json (see download_dataset)", limit="folder")
+    manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    if manifest.get("format") != MANIFEST_FORMAT:
+        raise ClientValidationError(
+            f"manifest.json is in format {manifest.get('format')!r}; expected {MANIFEST_FORMAT!r}",
+            limit="manifest format",
+        )
+    return manifest
+
+
 class DatasetWorkflows:
-    """Dataset download; mixed into both training clients."""
+    """Dataset download and upload; mixed into both training clients."""
 
     @workflow
     def download_dataset(
@@ -126,6 +251,7 @@ class DatasetWorkflows:
         *,
         resized: bool = False,
         progress: Callable[[int], None] | None = None,
+        image_url_prefix: str = "",
     ) -> Workflow[DatasetDownload]:
         """Download every image of the project (tagged and untagged) with a manifest of tags, regions and metadata.
 
@@ -134,6 +260,8 @@ class DatasetWorkflows:
             destination: the folder to write into (created if needed); see the module's description of it.
             resized: fetch the service's resized copies instead of the original uploads.
             progress: called with the number of images handled so far, after each one.
+            image_url_prefix: put before each image's relative path in ``automl.jsonl`` (for instance
+                ``"azureml://datastores/<store>/paths/<folder>/"``, where the folder is uploaded).
 
         Images already in ``destination/images`` are kept, not fetched again. Image addresses are signed URLs on
         another host: the resource's key or token is never sent to them.
@@ -172,4 +300,99 @@ class DatasetWorkflows:
             skip += len(page)
         manifest = json.dumps(_manifest(project, tags, entries), indent=2, ensure_ascii=False)
         _write_atomically(root / "manifest.json", manifest.encode())
+        domain_type = None
+        if project.settings is not None and project.settings.domain_id is not None:
+            try:
+                domain = yield from call(TrainingOperations.get_domain.build(self, project.settings.domain_id))
+                domain_type = domain.type
+            except CustomVisionError:
+                pass  # an unknown domain: decide from the regions
+        task = _task(project, domain_type, entries)
+        if task == "object-detection":
+            coco = json.dumps(_coco(entries, tags), indent=2, ensure_ascii=False)
+            _write_atomically(root / COCO_FILE, coco.encode())
+        lines = _automl_lines(entries, task, image_url_prefix)
+        _write_atomically(root / AUTOML_FILE, "".join(line + "\n" for line in lines).encode())
         return DatasetDownload(root, len(entries), len(tags), regions, downloaded, present)
+
+    @workflow
+    def upload_dataset(
+        self,
+        project_id: Id,
+        folder: str | os.PathLike[str],
+        /,
+        *,
+        progress: Callable[[int, int | None], None] | None = None,
+    ) -> Workflow[DatasetUpload]:
+        """Upload a folder written by :meth:`download_dataset` into a project, typically a new one.
+
+        Tags are matched by name and created when missing (with their type and description); every image is
+        uploaded with its tags, its regions (tag ids mapped to the target's) and its metadata. Running it again
+        is safe: tags are found by name and images already there answer ``OKDuplicate``. Create the project
+        with the same domain and classification type as the manifest's ``project`` says.
+
+        Args:
+            project_id: the project to upload into.
+            folder: the folder holding ``manifest.json`` and ``images/``.
+            progress: called after each batch as ``progress(images sent, total)``.
+
+        Raises:
+            ClientValidationError: no manifest, a manifest of another format, or a missing image file.
+        """
+        project = to_id(project_id, "project_id")
+        root = Path(folder)
+        manifest = _read_manifest(root)
+        existing = yield from call(TrainingOperations.get_tags.build(self, project))
+        by_name = {t.name: str(t.id) for t in existing}
+        result = DatasetUpload(project_id=project)
+        for tag in manifest["tags"]:
+            if tag["name"] not in by_name:
+                created = yield from call(
+                    TrainingOperations.create_tag.build(
+                        self, project, tag["name"], description=tag.get("description"), type=tag.get("type")
+                    )
+                )
+                by_name[tag["name"]] = str(created.id)
+                result.tags_created.append(tag["name"])
+            result.tag_ids[tag["id"]] = by_name[tag["name"]]
+        # The service sets metadata per batch: images are uploaded in groups of equal metadata.
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for entry in manifest["images"]:
+            groups.setdefault(json.dumps(entry.get("metadata") or {}, sort_keys=True), []).append(entry)
+        total, sent = len(manifest["images"]), 0
+        for key, entries in groups.items():
+            uploads = [self._dataset_image(root, entry, result.tag_ids) for entry in entries]
+            metadata: Mapping[str, str] | None = json.loads(key) or None
+
+            def batch_done(done: int, _: int | None, before: int = sent) -> None:
+                if progress is not None:
+                    progress(before + done, total)
+
+            report: UploadReport = yield from BulkWorkflows.upload_images._build(
+                self, project, uploads, metadata=metadata, progress=batch_done
+            )
+            for entry, outcome in zip(entries, report.results, strict=False):
+                if outcome.image is not None and outcome.image.id is not None:
+                    result.image_ids[entry["id"]] = str(outcome.image.id)
+            result.failed.extend(report.failed)
+            sent += len(entries)
+        return result
+
+    @staticmethod
+    def _dataset_image(root: Path, entry: Mapping[str, Any], tag_ids: Mapping[str, str]) -> ImageToUpload:
+        path = root / entry["file"]
+        if not path.is_file():
+            raise ClientValidationError(f"image {entry['id']}: {str(path)!r} is missing", limit="file")
+        regions = [
+            {
+                "tag_id": tag_ids[r["tagId"]],
+                "left": r["left"],
+                "top": r["top"],
+                "width": r["width"],
+                "height": r["height"],
+            }
+            for r in entry["regions"]
+        ]
+        region_tags = {r["tagId"] for r in entry["regions"]}
+        own_tags = [tag_ids[t["id"]] for t in entry["tags"] if t["id"] not in region_tags]
+        return ImageToUpload(path, tag_ids=own_tags, regions=regions, name=path.name)

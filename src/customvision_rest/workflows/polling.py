@@ -8,13 +8,12 @@ loop as a workflow, with a deadline, an interval that backs off, a failure branc
 from __future__ import annotations
 
 import enum
-import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
 from .._exceptions import ClientValidationError, CustomVisionError, PollingTimeoutError
-from ..core.operation import AsyncRunner, Operation, Sleep, SyncRunner, Workflow, call, now
+from ..core.operation import AsyncRunner, ClientMethod, Operation, Sleep, SyncRunner, Workflow, call, now, type_argument
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -237,17 +236,11 @@ class AsyncPoller(_PollerBase[T]):
         await self.result(timeout, progress=progress)
 
 
-class PollerMethod(Generic[P, T]):
+class PollerMethod(ClientMethod, Generic[P, T]):
     """A client method that starts long-running work and returns a poller; see :func:`poller`."""
 
     def __init__(self, build: Callable[Concatenate[Any, P], Workflow[PollPlan[T]]]) -> None:
-        self._build = build
-        self._name = build.__name__
-        self.__doc__ = build.__doc__
-        self.__wrapped__ = build
-
-    def __set_name__(self, owner: type[Any], name: str) -> None:
-        self._name = name
+        super().__init__(build)
 
     @overload
     def __get__(self, instance: None, owner: type[Any] | None = None) -> PollerMethod[P, T]: ...
@@ -256,27 +249,33 @@ class PollerMethod(Generic[P, T]):
     @overload
     def __get__(
         self, instance: AsyncRunner, owner: type[Any] | None = None
-    ) -> Callable[P, Awaitable[AsyncPoller[T]]]: ...
+    ) -> Callable[P, Coroutine[Any, Any, AsyncPoller[T]]]: ...
     def __get__(self, instance: Any, owner: type[Any] | None = None) -> Any:
         if instance is None:
             return self
+        return self._bind(instance)
+
+    def _bind_sync(self, instance: Any) -> Callable[..., Any]:
         build = self._build
-        if isinstance(instance, AsyncRunner):
 
-            @functools.wraps(build)
-            async def begin_async(*args: Any, **kwargs: Any) -> AsyncPoller[T]:
-                return AsyncPoller(instance, await instance._drive(build(instance, *args, **kwargs)))
+        def begin(*args: Any, **kwargs: Any) -> Poller[T]:
+            return Poller(instance, instance._drive(build(instance, *args, **kwargs)))
 
-            bound: Any = begin_async
-        else:
+        return begin
 
-            @functools.wraps(build)
-            def begin(*args: Any, **kwargs: Any) -> Poller[T]:
-                return Poller(instance, instance._drive(build(instance, *args, **kwargs)))
+    def _bind_async(self, instance: Any) -> Callable[..., Any]:
+        build = self._build
 
-            bound = begin
-        instance.__dict__[self._name] = bound
-        return bound
+        async def begin(*args: Any, **kwargs: Any) -> AsyncPoller[T]:
+            return AsyncPoller(instance, await instance._drive(build(instance, *args, **kwargs)))
+
+        return begin
+
+    def _result_annotation(self, built: Any, asynchronous: bool) -> Any:
+        plan = type_argument(built)  # PollPlan[X]
+        kind = AsyncPoller if asynchronous else Poller
+        target = type_argument(plan)
+        return f"{kind.__name__}[{target}]" if isinstance(target, str) else kind[target]
 
 
 def poller(build: Callable[Concatenate[Any, P], Workflow[PollPlan[T]]]) -> PollerMethod[P, T]:

@@ -8,11 +8,12 @@ Each ``begin_*`` method returns a poller (``status()``, ``done()``, ``wait()``, 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
@@ -20,12 +21,16 @@ from .._exceptions import BadRequestError, OperationFailedError, TrainingFailedE
 from ..core.operation import Operation, Workflow, call, workflow
 from ..models.training import Export, ExportStatus, Iteration, IterationStatus, Project, ProjectStatus
 from ..operations import Id, to_id
+from ..operations._common import download
 from ..operations.training import TrainingOperations, TrainingOptions
 from .polling import DEFAULT_TIMEOUT, PollPlan, PollSchedule, Progress, State, check_wait, poller, wait_for
 
-__all__ = ["TrainingWorkflows"]
+__all__ = ["TrainingWorkflows", "stream_to_file"]
 
-if TYPE_CHECKING:
+# At run time too, so that inspect.signature and help() resolve the annotations of the client methods.
+if sys.version_info >= (3, 11):
+    from typing import Unpack
+else:
     from typing_extensions import Unpack
 
 T = TypeVar("T")
@@ -75,6 +80,25 @@ def read_with(op: Operation[Any], parse: Callable[[httpx.Response], T], **change
     ``repeatable`` and ``authenticated``, is kept."""
     rebuilt: Operation[Any] = replace(op, parse=parse, **changes)
     return rebuilt
+
+
+def stream_to_file(fetch: Operation[Any], destination: str | os.PathLike[str]) -> Workflow[int]:
+    """Run the GET ``fetch`` with its body streamed into ``destination``; return the size written.
+
+    The body is written chunk by chunk, never held whole in memory. The file appears whole or not at all: it is
+    written beside the destination and renamed when complete, and removed if the download fails.
+    """
+    target = Path(destination)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with partial.open("wb") as sink:
+            streamed = read_with(fetch, lambda response: sink.tell(), sink=sink)
+            size = yield from call(streamed)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    os.replace(partial, target)
+    return size
 
 
 def latest_trained(iterations: Sequence[Iteration]) -> Iteration | None:
@@ -234,23 +258,19 @@ class TrainingWorkflows:
 
     @workflow
     def save_artifact(self, project_id: Id, path: str, destination: str | os.PathLike[str], /) -> Workflow[int]:
-        """Stream an artifact (see :meth:`get_artifact`) into the file ``destination``; return its size in bytes.
+        """Stream an artifact into the file ``destination``; return its size in bytes.
 
-        The body is written chunk by chunk, never held whole in memory. The file appears whole or not at all:
-        it is written beside the destination and renamed when complete, and removed if the download fails.
+        ``path`` is either a path in the project's storage (see :meth:`get_artifact`) or the full address the
+        service handed out, such as a finished export's ``download_uri``. GetArtifact refuses full addresses
+        (``BadRequestInvalidArtifactUri``), so these are fetched directly, as signed URLs, without the
+        resource's key or token. The file appears whole or not at all (see :func:`stream_to_file`).
         """
-        target = Path(destination)
-        partial = target.with_name(target.name + ".partial")
-        try:
-            with partial.open("wb") as sink:
-                fetch = TrainingOperations.get_artifact.build(self, project_id, path)
-                streamed = read_with(fetch, lambda response: sink.tell(), sink=sink)
-                size = yield from call(streamed)
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
-        os.replace(partial, target)
-        return size
+        if isinstance(path, str) and path.startswith(("https://", "http://")):
+            to_id(project_id, "project_id")
+            fetch: Operation[Any] = download(path, "artifact")
+        else:
+            fetch = TrainingOperations.get_artifact.build(self, project_id, path)
+        return (yield from stream_to_file(fetch, destination))
 
     def _start_import(self, token: str, name: str | None) -> Workflow[PollPlan[Project]]:
         project = yield from call(TrainingOperations.import_project.build(self, token, name=name))

@@ -6,6 +6,7 @@ builds a request as before, and results read ``summary.is_batch_successful`` or 
 before. The enums keep their old member names; see :mod:`customvision_rest.compat._models`.
 """
 
+from ... import models as _native
 from ...models import (
     BoundingBox,
     CustomBaseModelInfo,
@@ -44,9 +45,7 @@ from ...models import (
     PredictionQueryResult,
     PredictionQueryTag,
     PredictionQueryToken,
-    Project,
     ProjectExport,
-    ProjectSettings,
     Region,
     RegionProposal,
     StoredImagePrediction,
@@ -54,7 +53,6 @@ from ...models import (
     SuggestedTagAndRegion,
     SuggestedTagAndRegionQuery,
     SuggestedTagAndRegionQueryToken,
-    Tag,
     TagFilter,
     TagPerformance,
     TrainingParameters,
@@ -76,6 +74,13 @@ from .._models import (
     TagType,
     TrainingType,
 )
+
+# This library's Project, ProjectSettings and Tag require what the service always answers (an id, times...).
+# Old code builds them as update bodies from a name alone, so here they are their request forms: every field
+# optional, read-only ones never sent. Results of the compat client are the native models.
+Project = _native.Project.request_form()
+ProjectSettings = _native.ProjectSettings.request_form()
+Tag = _native.Tag.request_form()
 
 __all__ = [
     "BoundingBox",
