@@ -7,7 +7,8 @@ Run on demand (never part of the test suite)::
 The server runs in its own process (so the clients' CPU is not the server's), with a trained and published
 classifier. For each server and each concurrency (1, 8 and 32 client threads, each with its own keep-alive
 connection) it measures two workloads for `--seconds`: a small GET (`GetProjects` of one project) and a
-classification of a 64x64 JPEG (`ClassifyImageWithNoStore`). It reports requests per second, failed requests, the
+classification of a 64x64 JPEG (`ClassifyImageWithNoStore`); first it opens 256 connections at once and
+reports how many were answered and when the slowest answer came. It reports requests per second, failed requests, the
 server process's CPU use (100% = one core busy) and, with `--profile`, the functions where the server's threads
 spend their samples (a sampling profile of every thread, so the standard library's thread per connection is seen
 too). `uvicorn` is measured when it is installed; its ASGI adapter below forwards to `Emulator.handle_async`.
@@ -229,6 +230,31 @@ def hammer(
     return sum(done), sum(failed)
 
 
+def connection_burst(endpoint: str, path: str, count: int = 256) -> tuple[int, float]:
+    """Open `count` connections at once, send one GET on each; (answered, seconds until the slowest answer)."""
+    import socket
+
+    host, port = endpoint.removeprefix("http://").split(":")
+    request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\nTraining-Key: k\r\nConnection: close\r\n\r\n".encode()
+    started = time.monotonic()
+    answered = 0
+    connections = []
+    try:
+        for _ in range(count):
+            connection = socket.create_connection((host, int(port)), timeout=30)
+            connections.append(connection)
+            connection.sendall(request)
+        for connection in connections:
+            if connection.recv(12).startswith(b"HTTP/1.1 200"):
+                answered += 1
+    except OSError:
+        pass  # a reset or a timeout: counted as not answered
+    finally:
+        for connection in connections:
+            connection.close()
+    return answered, time.monotonic() - started
+
+
 def measure(kind: str, seconds: float, profile: bool) -> list[tuple[str, int, float, int, float]]:
     from customvision_rest.emulator import synthetic_fruit
 
@@ -249,6 +275,8 @@ def measure(kind: str, seconds: float, profile: bool) -> list[tuple[str, int, fl
     }
     rows = []
     try:
+        answered, slowest = connection_burst(endpoint, f"{TRAINING}/projects/{project}")
+        print(f"\n{kind}: 256 connections opened at once: {answered} answered, the slowest after {slowest:.2f} s")
         for name, (url, send) in workloads.items():
             for clients in CONCURRENCY:
                 parent.send("start")

@@ -23,7 +23,13 @@ BLOB = "https://blobstore.example/exports/model.zip?sv=2020&sig=SECRET-SAS"
 
 
 def done(platform: str = "ONNX", flavor: str | None = None) -> dict[str, object]:
-    return {"platform": platform, "status": "Done", "downloadUri": BLOB, "flavor": flavor}
+    return {
+        "platform": platform,
+        "status": "Done",
+        "downloadUri": BLOB,
+        "flavor": flavor,
+        "newerVersionAvailable": False,
+    }
 
 
 def test_save_artifact_fetches_an_export_address_directly_without_the_key(tmp_path: Path) -> None:
@@ -51,7 +57,7 @@ def test_a_done_export_is_reused_not_requested_again(tmp_path: Path) -> None:
 
 
 def test_a_failed_export_raises_and_writes_nothing(tmp_path: Path) -> None:
-    failed = {"platform": "ONNX", "status": "Failed", "flavor": "OnnxFloat16"}
+    failed = {"platform": "ONNX", "status": "Failed", "flavor": "OnnxFloat16", "newerVersionAvailable": False}
     with respx.mock(base_url=ENDPOINT) as mock:
         mock.get(EXPORTS).mock(side_effect=[httpx.Response(200, json=[]), httpx.Response(200, json=[failed])])
         mock.post(EXPORTS).mock(return_value=httpx.Response(200, json={**failed, "status": "Exporting"}))

@@ -107,7 +107,10 @@ def test_probability_tensor_in_each_channel_order_and_range(
     assert next(p.tag_name for p in result.predictions) == ("first" if expected[0] else "third")
     tagged = {p.tag_name: p.tag_id for p in result.predictions}
     assert str(tagged["third"]) == "00000000-0000-0000-0000-000000000003"
-    assert tagged["first"] is None
+    # A tag the caller did not name gets an id derived from its name: stable, and never a known tag's.
+    untagged = {p.tag_name: p.tag_id for p in LocalPredictor.from_export(path).classify_image(picture(RED)).predictions}
+    assert tagged["first"] == untagged["first"]
+    assert tagged["first"] not in (None, tagged["third"])
 
 
 def test_float16_input(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ KEY = "training-key-DATASET-secret"
 PROJECT = str(uuid.UUID(int=31))
 ROOT = f"/customvision/v3.3/training/projects/{PROJECT}"
 BLOB = "https://blobstore.example"
+GENERAL = "ee85a74c-405e-4adc-bb47-ffa8ca0c9f31"  # the General classification domain, the same in every region
 JPEG = b"\xff\xd8\xff\xe0 fake jpeg"
 
 
@@ -46,6 +47,8 @@ def image(number: int) -> dict[str, Any]:
 def mock_project(mock: respx.MockRouter, count: int) -> respx.Route:
     mock.get(ROOT).mock(return_value=httpx.Response(200, json=project(PROJECT, "fruit")))
     mock.get(f"{ROOT}/tags").mock(return_value=httpx.Response(200, json=[tag(uuid.UUID(int=7), "apple")]))
+    general = {"id": GENERAL, "name": "General", "type": "Classification", "exportable": False, "enabled": True}
+    mock.get(f"/customvision/v3.3/training/domains/{GENERAL}").mock(return_value=httpx.Response(200, json=general))
 
     def page(request: httpx.Request) -> httpx.Response:
         skip, take = int(request.url.params["skip"]), int(request.url.params["take"])

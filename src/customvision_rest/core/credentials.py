@@ -118,6 +118,12 @@ def _checked_key(key: object) -> str:
         raise ConfigurationError("the key is empty")
     if any(ch in stripped for ch in "\r\n"):
         raise ConfigurationError("the key contains a line break")
+    if not (stripped.isascii() and stripped.isprintable()):
+        # Sent as a header, which only carries ASCII; the key itself is never quoted back.
+        raise ConfigurationError(
+            "the key contains characters other than printable ASCII; copy it again from the resource's "
+            "'Keys and Endpoint' page"
+        )
     return stripped
 
 

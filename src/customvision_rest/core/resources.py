@@ -66,7 +66,7 @@ _KIND_LABELS = {
 _GUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 _RESOURCE_ID = re.compile(
     rf"^/subscriptions/(?P<subscription>{_GUID})"
-    r"/resourceGroups/(?P<group>[-\w._()]{1,90})"
+    r"/resourceGroups/(?P<group>[-\w._()]{0,89}[-\w_()])"
     r"/providers/(?P<provider>Microsoft\.CognitiveServices)"
     r"/accounts/(?P<name>[A-Za-z0-9][A-Za-z0-9_.-]{1,63})$",
     re.IGNORECASE,
@@ -214,7 +214,7 @@ def normalize_endpoint(endpoint: str) -> str:
     if parts.scheme == "http" and not _is_loopback(parts.hostname):
         raise ConfigurationError(
             f"refusing plain http:// for {parts.hostname}: credentials would be sent unencrypted; "
-            "use https:// (plain http is allowed only for loopback addresses such as the emulator)"
+            "use https:// (plain http is allowed only for localhost, 127.0.0.0/8 and ::1, where the emulator runs)"
         )
     path = re.sub(r"/{2,}", "/", parts.path).rstrip("/")
     pasted = _API_PATH.search(path)

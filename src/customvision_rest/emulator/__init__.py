@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ._cli import run_server
 from ._faults import FaultInjection
 from ._latency import ServiceLatency
 from ._resources import EmulatorResource

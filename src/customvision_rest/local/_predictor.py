@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +16,10 @@ from uuid import UUID
 
 from .._exceptions import ClientValidationError, ConfigurationError
 from ..models.prediction import BoundingBox, ImagePrediction, Prediction
-from ..operations._common import MB, ImageInput, read_image
+from ..operations import MB, ImageInput, read_image
+
+_NO_ID = uuid.UUID(int=0)
+_TAG_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "customvision-rest:local-tag")
 
 __all__ = ["YOLO_ANCHORS", "AsyncLocalPredictor", "LocalPredictor", "ModelLayout"]
 
@@ -260,11 +264,26 @@ class LocalPredictor:
 
     def _prediction(self, probability: float, index: int, box: BoundingBox | None = None) -> Prediction:
         name = self.labels[index] if 0 <= index < len(self.labels) else str(index)
-        return Prediction(probability=probability, tag_id=self._tag_ids.get(name), tag_name=name, bounding_box=box)
+        return Prediction(probability=probability, tag_id=self._tag_id(name), tag_name=name, bounding_box=box)
+
+    def _tag_id(self, name: str) -> uuid.UUID:
+        """The project's id of the tag, when the caller gave the tags; else one derived from the name.
+
+        A derived id is stable for a name (so results can be grouped by it), but it is not the service's.
+        """
+        known = self._tag_ids.get(name)
+        return known if known is not None else uuid.uuid5(_TAG_NAMESPACE, name)
 
     def _answer(self, predictions: list[Prediction]) -> ImagePrediction:
         predictions.sort(key=lambda p: -p.probability)
-        return ImagePrediction(created=datetime.now(timezone.utc), predictions=predictions)
+        # No service answered: a fresh id, and the nil UUID for the project and iteration this file came from.
+        return ImagePrediction(
+            id=uuid.uuid4(),
+            project=_NO_ID,
+            iteration=_NO_ID,
+            created=datetime.now(timezone.utc),
+            predictions=predictions,
+        )
 
     def _classify(self, tensor: Any) -> ImagePrediction:
         outputs = self._session.run(None, {self.layout.input_name: tensor})
@@ -279,7 +298,7 @@ class LocalPredictor:
                 [
                     Prediction(
                         probability=float(p),
-                        tag_id=self._tag_ids.get(str(name)),
+                        tag_id=self._tag_id(str(name)),
                         tag_name=str(name),
                     )
                     if str(name) not in index

@@ -11,15 +11,16 @@ from __future__ import annotations
 import functools
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from enum import Enum
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, GetCoreSchemaHandler, TypeAdapter, create_model
 from pydantic.alias_generators import to_camel
+from pydantic_core import core_schema
 
-__all__ = ["CustomVisionModel", "OpenEnum", "UtcDatetime"]
+__all__ = ["CustomVisionModel", "NullAsEmpty", "OpenEnum", "UtcDatetime"]
 
 
 class CustomVisionModel(BaseModel):
@@ -42,6 +43,7 @@ class CustomVisionModel(BaseModel):
         extra="allow",
         use_enum_values=False,
         ser_json_inf_nan="constants",
+        defer_build=True,
     )
 
     def to_wire(self) -> dict[str, Any]:
@@ -123,15 +125,62 @@ def _requestable(annotation: Any) -> Any:
     return annotation
 
 
-def _as_utc(value: datetime) -> datetime:
-    # The service writes some timestamps with no offset at all (image ``created``); they are UTC.
-    if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+def _utc_input(value: object) -> object:
+    """What the datetime validator should read so that the result is aware and in UTC.
+
+    Runs once per datetime of every answer, so the service's two forms cost two character tests: text
+    ending in ``Z`` passes as it is, and text with no offset (image ``created``) is UTC, so it gains a ``Z``.
+    """
+    if type(value) is str and len(value) > 19:  # a date and a time, "YYYY-MM-DDTHH:MM:SS" at least
+        if value[-1] == "Z":
+            return value
+        if value[-6] not in "+-" and value[-5] not in "+-":
+            return value + "Z"
+    return _utc_input_otherwise(value)
 
 
-UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
+def _utc_input_otherwise(value: object) -> object:
+    """:func:`_utc_input` for the rare forms: another offset, a date alone, a ``datetime`` given in Python."""
+    if isinstance(value, str):
+        if len(value) == 10 and value[4:5] == "-":
+            return value + "T00:00:00Z"  # a date: its midnight
+        parsed = _datetime_reader().validate_python(value)
+        return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value  # numbers are Unix times, which the validator reads as UTC
+
+
+@functools.cache
+def _datetime_reader() -> TypeAdapter[datetime]:
+    return TypeAdapter(datetime)
+
+
+UtcDatetime = Annotated[datetime, BeforeValidator(_utc_input)]
 """A datetime that is always timezone-aware and in UTC, whatever form the service wrote it in."""
+
+
+class NullAsEmpty:
+    """Marks a list or map field of an answer that the service may write as ``null``: it reads as empty.
+
+    The null case is a second branch after the list (or map) itself, so an ordinary value is read by
+    pydantic-core alone; only a null costs a Python call.
+    """
+
+    def __init__(self, empty: Callable[[], object]) -> None:
+        self.empty = empty
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        collection = handler(source)
+        empty = self.empty
+        null = core_schema.chain_schema(
+            [core_schema.none_schema(), core_schema.no_info_plain_validator_function(lambda _: empty())]
+        )
+        return core_schema.union_schema(
+            [(collection, str(collection["type"])), (null, "null")],
+            mode="left_to_right",
+            serialization=collection.get("serialization"),
+        )
 
 
 class OpenEnum(str, Enum):

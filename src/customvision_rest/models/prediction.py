@@ -1,7 +1,5 @@
 """Models of the Prediction API v3.1 (also used by Training's QuickTest and stored predictions)."""
 
-from __future__ import annotations
-
 from uuid import UUID
 
 from pydantic import Field

@@ -11,8 +11,6 @@ that the service may send as ``null`` read as empty instead. Request fields are 
 request makes no sense without them.
 """
 
-from __future__ import annotations
-
 import base64
 import binascii
 from typing import Annotated, TypeVar
@@ -20,7 +18,7 @@ from uuid import UUID
 
 from pydantic import BeforeValidator, Field, PlainSerializer
 
-from ._base import CustomVisionModel, OpenEnum, UtcDatetime
+from ._base import CustomVisionModel, NullAsEmpty, OpenEnum, UtcDatetime
 from .prediction import BoundingBox, CustomVisionErrorCode, ImagePrediction, Prediction, TagType
 
 __all__ = [
@@ -202,18 +200,10 @@ class TrainingType(OpenEnum):
 _T = TypeVar("_T")
 
 
-def _empty_list_if_null(value: object) -> object:
-    return [] if value is None else value
-
-
-def _empty_dict_if_null(value: object) -> object:
-    return {} if value is None else value
-
-
 # A response array the service may write as ``null``: it reads as an empty list.
-_List = Annotated[list[_T], BeforeValidator(_empty_list_if_null)]
+_List = Annotated[list[_T], NullAsEmpty(list)]
 # A response map of strings the service may write as ``null``: it reads as an empty dict.
-_StrMap = Annotated[dict[str, str], BeforeValidator(_empty_dict_if_null)]
+_StrMap = Annotated[dict[str, str], NullAsEmpty(dict)]
 
 
 def _raw_bytes(value: object) -> object:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import os
@@ -317,10 +318,9 @@ def parse_model(model: type[M]) -> Callable[[httpx.Response], M]:
 
 def parse_list(model: type[M]) -> Callable[[httpx.Response], list[M]]:
     """A parser reading the response body as a JSON array of ``model``."""
-    adapter = TypeAdapter(list[model])  # type: ignore[valid-type]
 
     def parse(response: httpx.Response) -> list[M]:
-        result: list[M] = adapter.validate_json(response.content)
+        result: list[M] = _adapter(list[model]).validate_json(response.content)  # type: ignore[valid-type]
         return result
 
     return parse
@@ -328,12 +328,18 @@ def parse_list(model: type[M]) -> Callable[[httpx.Response], list[M]]:
 
 def parse_json(kind: Any) -> Callable[[httpx.Response], Any]:
     """A parser reading the body as any type pydantic can validate (``int``, ``bool``, ``list[UUID]``...)."""
-    adapter: TypeAdapter[Any] = TypeAdapter(kind)
 
     def parse(response: httpx.Response) -> Any:
-        return adapter.validate_json(response.content)
+        return _adapter(kind).validate_json(response.content)
 
     return parse
+
+
+@functools.cache
+def _adapter(kind: Any) -> TypeAdapter[Any]:
+    # Built on the first answer of its kind, not at import: a validator costs milliseconds to build, and a
+    # program uses few of the operations that declare one.
+    return TypeAdapter(kind)
 
 
 def parse_nothing(response: httpx.Response) -> None:

@@ -37,7 +37,7 @@ from ..core.operation import Workflow, call, workflow
 from ..models.training import DomainType, Image, Project, Tag
 from ..operations import Id, download, sniff_image, to_id
 from ..operations.training import MAX_TAKE, TrainingOperations
-from .bulk import BulkWorkflows, ImageToUpload, UploadFailure, UploadReport
+from .bulk import BulkWorkflows, ImageToUpload, UploadFailure, UploadReport, in_sequence
 
 __all__ = ["AUTOML_FILE", "COCO_FILE", "MANIFEST_FORMAT", "DatasetDownload", "DatasetUpload", "DatasetWorkflows"]
 
@@ -368,8 +368,8 @@ class DatasetWorkflows:
                 if progress is not None:
                     progress(before + done, total)
 
-            report: UploadReport = yield from BulkWorkflows.upload_images._build(
-                self, project, uploads, metadata=metadata, progress=batch_done
+            report: UploadReport = yield from in_sequence(
+                BulkWorkflows.upload_images._build(self, project, uploads, metadata=metadata, progress=batch_done)
             )
             for entry, outcome in zip(entries, report.results, strict=False):
                 if outcome.image is not None and outcome.image.id is not None:

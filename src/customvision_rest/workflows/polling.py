@@ -8,11 +8,12 @@ loop as a workflow, with a deadline, an interval that backs off, a failure branc
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
-from .._exceptions import ClientValidationError, CustomVisionError, PollingTimeoutError
+from .._exceptions import ClientValidationError, ConfigurationError, CustomVisionError, PollingTimeoutError
 from ..core.operation import AsyncRunner, ClientMethod, Operation, Sleep, SyncRunner, Workflow, call, now, type_argument
 
 __all__ = [
@@ -56,8 +57,15 @@ class PollSchedule:
     factor: float = 1.5
 
     def __post_init__(self) -> None:
+        for name in ("initial", "maximum", "factor"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ConfigurationError(f"PollSchedule.{name} must be a finite number, got {value!r}")
         if self.initial <= 0 or self.maximum < self.initial or self.factor < 1:
-            raise ValueError("PollSchedule needs 0 < initial <= maximum and factor >= 1")
+            raise ConfigurationError(
+                f"PollSchedule needs 0 < initial <= maximum and factor >= 1, got initial={self.initial!r}, "
+                f"maximum={self.maximum!r}, factor={self.factor!r}"
+            )
 
 
 @dataclass(frozen=True)

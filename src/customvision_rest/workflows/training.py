@@ -20,8 +20,7 @@ import httpx
 from .._exceptions import BadRequestError, OperationFailedError, TrainingFailedError, TrainingNotNeededError
 from ..core.operation import Operation, Workflow, call, workflow
 from ..models.training import Export, ExportStatus, Iteration, IterationStatus, Project, ProjectStatus
-from ..operations import Id, to_id
-from ..operations._common import download
+from ..operations import Id, download, to_id
 from ..operations.training import TrainingOperations, TrainingOptions
 from .polling import DEFAULT_TIMEOUT, PollPlan, PollSchedule, Progress, State, check_wait, poller, wait_for
 

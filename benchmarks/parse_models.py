@@ -1,0 +1,187 @@
+"""How fast the models read a 256-image page, and what importing them costs: ours beside json.loads and msrest.
+
+Run on demand (never part of the test suite)::
+
+    python benchmarks/parse_models.py [--rounds 15] [--calls 40] [--imports 7]
+
+Parsing: one body of 256 images shaped as the real service writes them (``GetImages`` of the recordings:
+no-offset datetimes with 7 fractional digits, a tag each, signed addresses), every tenth image with two
+regions and metadata. Contenders run interleaved, round-robin in a rotating order, ``--calls`` calls per turn,
+timed in CPU time of this process (so other programs on a shared machine weigh less); the figures are the
+median and the minimum over rounds of the time per call. "ours" is the parser the client uses
+(``operations._common.parse_list(Image)`` on an ``httpx.Response``), so it includes every typed guarantee:
+UUIDs, UTC-aware datetimes, enums, lists never None. "msrest" is the deprecated SDK's deserializer (if
+installed). Imports: the CPU time of each import statement in a fresh interpreter, interleaved, ``--imports``
+times; the median and the minimum.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+IMAGES = 256
+
+
+def page(images: int = IMAGES) -> bytes:
+    """A GetImages answer of ``images`` images, in the real service's shape."""
+    body = []
+    for n in range(images):
+        image_id = str(uuid.UUID(int=n + 1))
+        address = f"https://irisprodeu2training.blob.core.windows.net/i-proj/i-{image_id}"
+        signed = (
+            "?sv=2017-04-17&sr=b&sig=psHkb3aOTgP6T9g9WByPEF6Xt5PHyDEKrOC4AdtOg6Y%3D&se=2020-11-07T16%3A21%3A15Z&sp=r"
+        )
+        image: dict[str, Any] = {
+            "id": image_id,
+            "created": f"2020-11-06T16:15:{n % 60:02d}.5237711",
+            "width": 900,
+            "height": 1600,
+            "resizedImageUri": address + signed,
+            "thumbnailUri": address.replace("/i-", "/t-") + signed,
+            "originalImageUri": address + signed,
+            "tags": [
+                {
+                    "tagId": "879c5031-c23e-4452-8ad0-4f093d5f07d2",
+                    "tagName": "Tag2",
+                    "created": "2020-11-06T16:15:54.5250542",
+                }
+            ],
+        }
+        if n % 10 == 0:
+            region = {"tagId": "879c5031-c23e-4452-8ad0-4f093d5f07d2", "left": 0.1, "top": 0.2, "width": 0.3}
+            image["regions"] = [
+                {**region, "height": 0.4, "regionId": str(uuid.UUID(int=10_000 + n)), "tagName": "Tag2"},
+                {**region, "height": 0.5, "regionId": str(uuid.UUID(int=20_000 + n)), "tagName": "Tag2"},
+            ]
+            image["metadata"] = {"camera": "front", "batch": str(n)}
+        body.append(image)
+    return json.dumps(body, separators=(",", ":")).encode()
+
+
+def contenders(body: bytes) -> dict[str, Callable[[], Any]]:
+    """Each way of reading ``body`` into objects, by name."""
+    from customvision_rest.models.training import Image
+    from customvision_rest.operations._common import parse_list
+
+    parse = parse_list(Image)
+    response = httpx.Response(200, content=body, headers={"content-type": "application/json"})
+    found: dict[str, Callable[[], Any]] = {
+        "json.loads": lambda: json.loads(body),
+        "ours": lambda: parse(response),
+    }
+    try:
+        from azure.cognitiveservices.vision.customvision.training import models as old_models
+        from msrest.serialization import Deserializer
+    except ImportError:
+        return found
+    classes = {name: cls for name, cls in vars(old_models).items() if isinstance(cls, type)}
+    old = Deserializer(classes)
+    found["msrest (old SDK)"] = lambda: old("[Image]", body, content_type="application/json")
+    return found
+
+
+def check_same_results(body: bytes) -> None:
+    """Ours gives what json.loads gives, typed: the check that makes the timing a fair one."""
+    from datetime import timedelta
+
+    from customvision_rest.models.training import Image
+    from customvision_rest.operations._common import parse_list
+
+    raw = json.loads(body)
+    images = parse_list(Image)(httpx.Response(200, content=body))
+    assert len(images) == len(raw)
+    for image, expected in zip(images, raw, strict=True):
+        assert str(image.id) == expected["id"]
+        assert image.created.utcoffset() == timedelta(0)
+        assert all(tag.created.utcoffset() == timedelta(0) for tag in image.tags)
+        assert isinstance(image.regions, list)
+        assert isinstance(image.metadata, dict)
+        assert len(image.regions) == len(expected.get("regions", []))
+
+
+def time_interleaved(runs: dict[str, Callable[[], Any]], rounds: int, calls: int) -> dict[str, list[float]]:
+    """Seconds per call of each contender, one figure per round; the order rotates every round."""
+    names = list(runs)
+    for run in runs.values():  # warm up: first-use costs (schema builds, caches) are not parsing
+        for _ in range(3):
+            run()
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    for round_number in range(rounds):
+        order = names[round_number % len(names) :] + names[: round_number % len(names)]
+        for name in order:
+            run = runs[name]
+            start = time.process_time()
+            for _ in range(calls):
+                run()
+            samples[name].append((time.process_time() - start) / calls)
+    return samples
+
+
+IMPORTS = {
+    "pydantic": "import pydantic",
+    "httpx + pydantic": "import httpx, pydantic",
+    "customvision_rest.models": "import customvision_rest.models",
+    "models + first Image parse": (
+        "import customvision_rest.models as m; m.Image.model_validate_json("
+        'b\'{"id":"00000000-0000-0000-0000-000000000001","created":"2020-11-06T16:15:54.52",'
+        '"width":1,"height":1,"resizedImageUri":"a","thumbnailUri":"b","originalImageUri":"c"}\')'
+    ),
+    "customvision_rest (both clients)": "import customvision_rest",
+    "old SDK models": (
+        "import azure.cognitiveservices.vision.customvision.training.models, "
+        "azure.cognitiveservices.vision.customvision.prediction.models"
+    ),
+}
+
+
+def time_imports(repeats: int) -> dict[str, list[float]]:
+    """CPU seconds each import statement takes in a fresh interpreter."""
+    samples: dict[str, list[float]] = {name: [] for name in IMPORTS}
+    for repeat in range(repeats):
+        names = list(IMPORTS)
+        order = names[repeat % len(names) :] + names[: repeat % len(names)]
+        for name in order:
+            code = f"import time\nstart = time.process_time()\n{IMPORTS[name]}\nprint(time.process_time() - start)"
+            done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)  # noqa: S603
+            if done.returncode == 0:
+                samples[name].append(float(done.stdout))
+    return {name: times for name, times in samples.items() if times}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--rounds", type=int, default=15, help="rounds of the interleaved parse timing")
+    parser.add_argument("--calls", type=int, default=40, help="calls per contender per round")
+    parser.add_argument("--imports", type=int, default=7, help="fresh interpreters per import statement (0: skip)")
+    args = parser.parse_args(argv)
+
+    body = page()
+    check_same_results(body)
+    samples = time_interleaved(contenders(body), args.rounds, args.calls)
+    median_base, min_base = statistics.median(samples["json.loads"]), min(samples["json.loads"])
+    print(f"parse a {IMAGES}-image page ({len(body):,} bytes): CPU time per call over {args.rounds} rounds")
+    print(f"  {'':<18} {'median':>9} {'min':>9}   ratio to json.loads (median / min)")
+    for name, times in samples.items():
+        median, least = statistics.median(times), min(times)
+        print(
+            f"  {name:<18} {median * 1e3:6.3f} ms {least * 1e3:6.3f} ms   "
+            f"{median / median_base:5.2f}x / {least / min_base:5.2f}x"
+        )
+    if args.imports:
+        print(f"import in a fresh interpreter: CPU time over {args.imports} interpreters each")
+        for name, times in time_imports(args.imports).items():
+            print(f"  {name:<34} median {statistics.median(times) * 1e3:6.1f} ms   min {min(times) * 1e3:6.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

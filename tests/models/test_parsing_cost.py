@@ -1,0 +1,104 @@
+"""What reading answers costs and keeps: nothing built at import, nulls read as empty, every datetime in UTC.
+
+Speed itself is measured by ``benchmarks/parse_models.py``, never here; these tests pin what the fast paths
+must still guarantee.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from pydantic import TypeAdapter, ValidationError
+
+import service_bodies
+from customvision_rest.models import UtcDatetime
+from customvision_rest.models.training import Image, ImageMetadataUpdateEntry, Iteration
+
+IMAGE = {
+    "id": "fa91437d-39e5-4a9f-99e0-a83e1c2a8b11",
+    "created": "2020-11-06T16:15:54.5237711",
+    "width": 900,
+    "height": 1600,
+    "resizedImageUri": "https://blob.example/i",
+    "thumbnailUri": "https://blob.example/t",
+    "originalImageUri": "https://blob.example/o",
+}
+
+
+def test_importing_the_package_builds_no_validator() -> None:
+    """Validators are built on first use, so a program pays only for the answers it reads."""
+    code = (
+        "import customvision_rest\n"
+        "from pydantic_core import SchemaValidator\n"
+        "from customvision_rest.models import prediction, training\n"
+        "from customvision_rest.operations import _common\n"
+        "models = [getattr(m, n) for m in (training, prediction) for n in m.__all__]\n"
+        "built = [c.__name__ for c in models if isinstance(getattr(c, '__pydantic_validator__', None), SchemaValidator)]\n"
+        "assert _common._adapter.cache_info().currsize == 0, 'an adapter was built at import'\n"
+        "training.Image.model_validate_json(" + repr(__import__("json").dumps(IMAGE)) + ")\n"
+        "now = [c.__name__ for c in models if isinstance(getattr(c, '__pydantic_validator__', None), SchemaValidator)]\n"
+        "print(built, sorted(now))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    built, now = done.stdout.strip().split("] [")
+    assert built == "[", f"built at import: {built}]"
+    assert "'Image'" in now
+    assert "'Project'" not in now, "reading an image built the project's validator too"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("2019-03-21T01:31:11.186Z", datetime(2019, 3, 21, 1, 31, 11, 186000, tzinfo=timezone.utc)),
+        ("2019-03-21T01:31:11.6094494", datetime(2019, 3, 21, 1, 31, 11, 609449, tzinfo=timezone.utc)),
+        ("2019-03-21T01:31:11", datetime(2019, 3, 21, 1, 31, 11, tzinfo=timezone.utc)),
+        ("2019-03-21 01:31:11", datetime(2019, 3, 21, 1, 31, 11, tzinfo=timezone.utc)),
+        ("2019-03-21T03:31:11+02:00", datetime(2019, 3, 21, 1, 31, 11, tzinfo=timezone.utc)),
+        ("2019-03-20T23:01:11-0230", datetime(2019, 3, 21, 1, 31, 11, tzinfo=timezone.utc)),
+        ("2019-03-21T01:31:11.5+00:00", datetime(2019, 3, 21, 1, 31, 11, 500000, tzinfo=timezone.utc)),
+        ("2019-03-21", datetime(2019, 3, 21, tzinfo=timezone.utc)),
+        (1553131871, datetime(2019, 3, 21, 1, 31, 11, tzinfo=timezone.utc)),
+        (datetime(2019, 3, 21, 1, 31, 11), datetime(2019, 3, 21, 1, 31, 11, tzinfo=timezone.utc)),
+        (
+            datetime(2019, 3, 21, 4, 31, 11, tzinfo=timezone(timedelta(hours=3))),
+            datetime(2019, 3, 21, 1, 31, 11, tzinfo=timezone.utc),
+        ),
+    ],
+)
+def test_every_form_of_datetime_reads_as_utc(given: object, expected: datetime) -> None:
+    value = TypeAdapter(UtcDatetime).validate_python(given)
+    assert value == expected
+    assert value.utcoffset() == timedelta(0)
+
+
+@pytest.mark.parametrize("bad", ["garbage", "", "2019-13-45T01:31:11", "2019-03-21T01:31:11+25:00", None])
+def test_a_bad_datetime_is_refused(bad: object) -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(UtcDatetime).validate_python(bad)
+
+
+def test_null_lists_and_maps_read_as_empty_and_bad_ones_say_why() -> None:
+    image = Image.model_validate_json(__import__("json").dumps({**IMAGE, "tags": None, "metadata": None}))
+    assert (image.tags, image.regions, image.metadata) == ([], [], {})
+    assert (
+        ImageMetadataUpdateEntry.model_validate({"imageId": IMAGE["id"], "status": "OK", "metadata": None}).metadata
+        == {}
+    )
+    with pytest.raises(ValidationError) as caught:
+        Image.model_validate({**IMAGE, "tags": [{"tagId": "not-a-uuid", "created": "2020-11-06T16:15:54"}]})
+    first = caught.value.errors()[0]
+    assert first["loc"][-1] == "tagId" and first["type"] == "uuid_parsing"
+    with pytest.raises(ValidationError, match="valid list"):
+        Image.model_validate({**IMAGE, "tags": 5})
+
+
+def test_lists_of_an_answer_dump_and_read_back_unchanged() -> None:
+    body = service_bodies.iteration(uuid.UUID(int=1), uuid.UUID(int=2), exportableTo=["ONNX", "SomethingNew"])
+    iteration = Iteration.model_validate(body)
+    wire = iteration.model_dump_json(by_alias=True)
+    assert '"exportableTo":["ONNX","SomethingNew"]' in wire
+    assert Iteration.model_validate_json(wire) == iteration
