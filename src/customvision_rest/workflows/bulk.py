@@ -26,7 +26,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, over
 from uuid import UUID
 
 from .._exceptions import ClientValidationError, OperationFailedError, describe_problem
-from ..core.operation import AsyncRunner, SyncRunner, Workflow, call
+from ..core.operation import AsyncRunner, ClientMethod, SyncRunner, Workflow, call, type_argument
 from ..core.pipeline import encode_json
 from ..models.training import (
     Image,
@@ -60,7 +60,6 @@ from ..operations.training import (
     TrainingOperations,
     check_metadata,
 )
-from .methods import RunnerMethod
 
 __all__ = [
     "DEFAULT_MAX_BATCH_BYTES",
@@ -249,7 +248,7 @@ async def arun_bulk(runner: AsyncRunner, work: Bulk[Any, R], *, default_concurre
     return work.finish(stopped)
 
 
-class BulkMethod(RunnerMethod, Generic[P, R]):
+class BulkMethod(ClientMethod, Generic[P, R]):
     """A client method that runs bulk work: blocking on a sync client, a coroutine on an async one."""
 
     def __init__(
@@ -283,6 +282,11 @@ class BulkMethod(RunnerMethod, Generic[P, R]):
             return await arun_bulk(instance, build(instance, *args, **kwargs), default_concurrency=default)
 
         return run_async
+
+    def _result_annotation(self, built: Any, asynchronous: bool) -> Any:
+        # The builder returns Bulk[Job, R]; the method R.
+        found = type_argument(built)
+        return found.rsplit(",", 1)[-1].strip() if isinstance(found, str) else found
 
 
 def bulk(
