@@ -148,7 +148,9 @@ class PagerMethod(ClientMethod, Generic[P, T]):
     @overload
     def __get__(self, instance: AsyncRunner, owner: type[Any] | None = None) -> Callable[P, AsyncIterator[T]]: ...
     def __get__(self, instance: Any, owner: type[Any] | None = None) -> Any:
-        return self if instance is None else self._bind(instance)
+        if instance is None:
+            return self
+        return self._bind(instance)
 
     def _bind_sync(self, instance: Any) -> Callable[..., Any]:
         build = self._build
@@ -167,7 +169,7 @@ class PagerMethod(ClientMethod, Generic[P, T]):
         return iterate_async
 
     def _result_annotation(self, built: Any, asynchronous: bool) -> Any:
-        # The builder returns Pager[X]; the method an iterator of X (read from the annotation as written).
+        # The builder returns Pager[X]; the method an iterator of X (written as the builder's annotation is).
         text = str(self._build.__annotations__.get("return", ""))
         item = type_argument(text) if text.startswith("Pager[") else "Any"
         return f"{'AsyncIterator' if asynchronous else 'Iterator'}[{item}]"
