@@ -26,7 +26,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, over
 from uuid import UUID
 
 from .._exceptions import ClientValidationError, OperationFailedError, describe_problem
-from ..core.operation import AsyncRunner, ClientMethod, SyncRunner, Workflow, call
+from ..core.operation import AsyncRunner, ClientMethod, SyncRunner, Workflow, call, type_argument
 from ..core.pipeline import encode_json
 from ..models.training import (
     Image,
@@ -118,6 +118,9 @@ class Bulk(Protocol[J, R_co]):
     def finish(self, stopped: Exception | None) -> R_co: ...
 
 
+_END = object()
+
+
 def check_concurrency(value: int | None, what: str = "concurrency") -> int | None:
     """``None`` (the client's default) or a whole number of at least 1."""
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
@@ -203,6 +206,7 @@ def run_bulk(runner: SyncRunner, work: Bulk[Any, R], *, default_concurrency: int
 async def arun_bulk(runner: AsyncRunner, work: Bulk[Any, R], *, default_concurrency: int = 4) -> R:
     """Run bulk work on an async client: up to ``concurrency`` jobs at once, as anyio tasks."""
     import anyio
+    import anyio.to_thread
 
     concurrency = work.concurrency or default_concurrency
     slots = anyio.Semaphore(concurrency)
@@ -231,12 +235,13 @@ async def arun_bulk(runner: AsyncRunner, work: Bulk[Any, R], *, default_concurre
                 slots.release()
                 break
             try:
-                job = next(jobs)
-            except StopIteration:
-                slots.release()
-                break
+                # Producing a job reads input (files, generators): in a worker thread, not on the event loop.
+                job = await anyio.to_thread.run_sync(next, jobs, _END)
             except Exception as exc:
                 stopped = exc
+                slots.release()
+                break
+            if job is _END:
                 slots.release()
                 break
             tasks.start_soon(one, job)
@@ -260,13 +265,10 @@ class BulkMethod(ClientMethod, Generic[P, R]):
     @overload
     def __get__(self, instance: AsyncRunner, owner: type[Any] | None = None) -> Callable[P, Coroutine[Any, Any, R]]: ...
     def __get__(self, instance: Any, owner: type[Any] | None = None) -> Any:
-        if instance is None:
-            return self
-        return self._bind(instance)
+        return self if instance is None else self._bind(instance)
 
     def _bind_sync(self, instance: Any) -> Callable[..., Any]:
-        build = self._build
-        default = self._sync_concurrency
+        build, default = self._build, self._sync_concurrency
 
         def run(*args: Any, **kwargs: Any) -> Any:
             return run_bulk(instance, build(instance, *args, **kwargs), default_concurrency=default)
@@ -274,13 +276,17 @@ class BulkMethod(ClientMethod, Generic[P, R]):
         return run
 
     def _bind_async(self, instance: Any) -> Callable[..., Any]:
-        build = self._build
-        default = self._async_concurrency
+        build, default = self._build, self._async_concurrency
 
         async def run_async(*args: Any, **kwargs: Any) -> Any:
             return await arun_bulk(instance, build(instance, *args, **kwargs), default_concurrency=default)
 
         return run_async
+
+    def _result_annotation(self, built: Any, asynchronous: bool) -> Any:
+        # The builder returns Bulk[Job, R]; the method R.
+        found = type_argument(built)
+        return found.rsplit(",", 1)[-1].strip() if isinstance(found, str) else found
 
 
 def bulk(
