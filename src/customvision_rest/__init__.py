@@ -38,6 +38,7 @@ from .core.retry import RetryPolicy
 from .workflows.bulk import ImageOutcome, ImageToUpload, UploadIncompleteError, UploadReport, UploadUpdate
 from .workflows.dataset import DatasetDownload, DatasetUpload
 from .workflows.polling import AsyncPoller, Poller, PollSchedule
+from .workflows.prediction import PredictionOutcome, PredictionReport
 
 __all__ = [
     "COGNITIVE_SERVICES_SCOPE",
@@ -69,6 +70,8 @@ __all__ = [
     "Poller",
     "PollingTimeoutError",
     "PredictionClient",
+    "PredictionOutcome",
+    "PredictionReport",
     "RateLimitError",
     "RateLimits",
     "Resource",

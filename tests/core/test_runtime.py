@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 import time
 import traceback
@@ -360,9 +361,9 @@ async def test_fifty_concurrent_predictions_on_the_free_tier_all_succeed(
     async def record(response: httpx.Response) -> None:
         statuses.append(response.status_code)
 
-    # The emulator answered on the calling task, as a plain function: its own async transport answers on a
-    # worker thread, which would read the shared fake clock out of the order the tasks slept in.
-    http = httpx.AsyncClient(transport=httpx.MockTransport(setup.emulator.handle), event_hooks={"response": [record]})
+    # The emulator answers on the event loop's thread (not a worker thread), so the virtual clocks hold.
+    transport = httpx.MockTransport(setup.emulator.handle)
+    http = httpx.AsyncClient(transport=transport, event_hooks={"response": [record]})
     results: list[str] = []
     async with AsyncPredictionClient(setup.prediction, http_client=http, **options) as predictor:
 
@@ -376,3 +377,43 @@ async def test_fifty_concurrent_predictions_on_the_free_tier_all_succeed(
     assert len(results) == 50  # none raised
     # The first 429 (it names the free tier) moved the client to F0's pace; few more requests were refused.
     assert statuses.count(429) <= 10, statuses.count(429)
+
+
+def test_a_call_leaves_no_reference_cycles_behind() -> None:
+    """Request bodies (megabytes for an upload batch) are freed when the call returns, not at the next collection."""
+    with respx.mock(base_url=ENDPOINT) as mock:
+        mock.post(CLASSIFY_PATH).mock(return_value=OK)
+        client = PredictionClient(ENDPOINT, PREDICTION_KEY, rate_limits=RateLimits.none())
+        client.classify_image(PROJECT_ID, "model", b"img")  # warm: bind the method, open the pool
+        gc.collect()
+        gc.disable()
+        try:
+            for _ in range(5):
+                client.classify_image(PROJECT_ID, "model", b"\xff\xd8\xff" + bytes(100_000))
+            unreachable = gc.collect()
+        finally:
+            gc.enable()
+    assert unreachable == 0
+
+
+def test_threads_racing_to_the_first_request_open_one_pool() -> None:
+    opened: list[httpx.Client] = []
+
+    class CountingClient(PredictionClient):
+        def _new_http_client(self) -> httpx.Client:
+            time.sleep(0.05)  # building an SSL context takes a while: let the other threads arrive
+            opened.append(super()._new_http_client())
+            return opened[-1]
+
+    with respx.mock(base_url=ENDPOINT) as mock:
+        route = mock.post(CLASSIFY_PATH).mock(return_value=OK)
+        client = CountingClient(ENDPOINT, PREDICTION_KEY, rate_limits=RateLimits.none())
+        threads = [threading.Thread(target=client.classify_image, args=(PROJECT_ID, "model", b"img")) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        client.close()
+    assert len(opened) == 1
+    assert route.call_count == 8
+    assert opened[0].is_closed

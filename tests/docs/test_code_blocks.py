@@ -25,7 +25,20 @@ from .blocks import ROOT, blocks_of, module_of, page_line, pages
 PAGES = [page for page in pages() if blocks_of(page)]
 
 # Pages whose blocks are known not to pass yet, each with who fixes it; strict, so a fix must remove the entry.
-KNOWN_TYPE_ERRORS: dict[str, str] = {}
+_PROVISIONING = "prov helper: the first block uses `credential` and `subscription_id` without defining them"
+KNOWN_RUN_ERRORS = {"docs/provisioning.md": _PROVISIONING}
+KNOWN_TYPE_ERRORS = {"docs/provisioning.md": _PROVISIONING}
+
+
+def _with_known(known: dict[str, str]) -> list[object]:
+    return [
+        pytest.param(page, marks=pytest.mark.xfail(reason=known[_page_id(page)], strict=True))
+        if _page_id(page) in known
+        else page
+        for page in PAGES
+    ]
+
+
 FRUITS = ("apple", "banana", "orange")
 
 
@@ -80,7 +93,7 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, service: dict[str
     return tmp_path
 
 
-@pytest.mark.parametrize("page", PAGES, ids=_page_id)
+@pytest.mark.parametrize("page", _with_known(KNOWN_RUN_ERRORS), ids=_page_id)
 def test_the_blocks_of_the_page_run(page: Path, workspace: Path) -> None:
     source, starts = module_of(page, for_running=True)
     namespace: dict[str, Any] = {"__name__": "docs_page"}
@@ -140,16 +153,7 @@ def mypy_errors(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]
     return errors
 
 
-@pytest.mark.parametrize(
-    "page",
-    [
-        pytest.param(page, marks=pytest.mark.xfail(reason=KNOWN_TYPE_ERRORS[_page_id(page)], strict=True))
-        if _page_id(page) in KNOWN_TYPE_ERRORS
-        else page
-        for page in PAGES
-    ],
-    ids=_page_id,
-)
+@pytest.mark.parametrize("page", _with_known(KNOWN_TYPE_ERRORS), ids=_page_id)
 def test_the_blocks_of_the_page_type_check(page: Path, mypy_errors: dict[str, list[str]]) -> None:
     problems = mypy_errors.get(_page_id(page), []) + mypy_errors.get("mypy", [])
     assert not problems, "mypy --strict:\n" + "\n".join(problems)

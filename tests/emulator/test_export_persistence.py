@@ -29,7 +29,7 @@ def test_export_needs_a_compact_domain(trainer: httpx.Client) -> None:
 
 
 def test_export_flow_and_already_in_progress() -> None:
-    with Emulator(training_key="k", min_training_seconds=0.3) as emulator, _client(emulator) as trainer:
+    with Emulator(training_key="k", min_training_seconds=2.0) as emulator, _client(emulator) as trainer:
         project_id, tags, iteration = trained_fruit_project(trainer, domainId=COMPACT)
         assert iteration["exportable"] is True
         assert "ONNX" in iteration["exportableTo"]

@@ -645,9 +645,6 @@ IMAGES: dict[str, Row] = {
 }
 
 
-MODELS = pytest.mark.xfail(strict=True, reason="models helper: inf and NaN numbers are returned as floats")
-
-
 def prediction_with_probability(number: str) -> str:
     tag = f'{{"probability": {number}, "tagId": "{T}", "tagName": "apple"}}'
     return json.dumps({**PREDICTION, "predictions": []}).replace('"predictions": []', f'"predictions": [{tag}]')
@@ -726,7 +723,6 @@ BODIES: dict[str, Row] = {
         "probability",
         answer=raw_answer(prediction_with_probability("1e400")),
         sent=True,
-        marks=(MODELS,),
     ),
     "probability NaN token": Row(
         lambda w: w.predictor().classify_image(P, "v1", JPEG),
@@ -734,7 +730,6 @@ BODIES: dict[str, Row] = {
         "probability",
         answer=raw_answer(prediction_with_probability("NaN")),
         sent=True,
-        marks=(MODELS,),
     ),
     "probability 'NaN' string": Row(
         lambda w: w.predictor().classify_image(P, "v1", JPEG),
@@ -742,7 +737,6 @@ BODIES: dict[str, Row] = {
         "probability",
         answer=raw_answer(prediction_with_probability('"NaN"')),
         sent=True,
-        marks=(MODELS,),
     ),
     "ok count": Row(lambda w: w.trainer().get_image_count(P), OK, answer=json_answer(7), check=result_is(7)),
     "ok publish true": Row(

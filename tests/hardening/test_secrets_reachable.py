@@ -22,6 +22,7 @@ import httpx
 import pytest
 from _pytest._code import ExceptionInfo
 
+import service_bodies
 from customvision_rest import (
     APIConnectionError,
     APIStatusError,
@@ -298,13 +299,20 @@ def test_nothing_secret_in_debug_logs_over_real_sockets(caplog: pytest.LogCaptur
     assert [m for m in messages for secret in (*SECRETS, wrong_key) if secret in m] == []
 
 
-@pytest.mark.xfail(strict=True, reason="models helper: Image URLs and the ProjectExport token show in repr")
 def test_model_reprs_hide_signatures_and_export_tokens() -> None:
     """Images and project exports hold signed addresses and a secret token: their reprs show neither."""
     from customvision_rest.models.training import Image, ProjectExport
 
-    image = Image.model_validate({"id": PROJECT, "originalImageUri": SIGNED_URL, "thumbnailUri": SIGNED_URL})
-    export = ProjectExport.model_validate({"token": EXPORT_TOKEN})
+    image = Image.model_validate(
+        {
+            **service_bodies.stored_image(PROJECT),
+            "originalImageUri": SIGNED_URL,
+            "thumbnailUri": SIGNED_URL,
+            "resizedImageUri": SIGNED_URL,
+        }
+    )
+    counts = {"iterationCount": 1, "imageCount": 2, "tagCount": 1, "regionCount": 0, "estimatedImportTimeInMS": 9}
+    export = ProjectExport.model_validate({**counts, "token": EXPORT_TOKEN})
     shown = [repr(image), str(image), repr(export), str(export)]
     assert image.original_image_uri == SIGNED_URL
     assert [secret for text in shown for secret in SECRETS if secret in text] == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ import pytest
 from customvision_rest import PredictionClient, Resource, TrainingClient
 from customvision_rest.emulator import Emulator
 from customvision_rest.emulator._images import draw_fruit
-from customvision_rest.local import AsyncLocalPredictor, LocalPredictor
+from customvision_rest.local import LOCAL_TAG_NAMESPACE, AsyncLocalPredictor, LocalPredictor
 from customvision_rest.models.prediction import ImagePrediction
 from customvision_rest.workflows.bulk import ImageToUpload
 
@@ -99,7 +100,9 @@ def test_classifier_export_predicts_like_the_cloud(
     with zipfile.ZipFile(package) as archive:
         assert {"model.onnx", "labels.txt"} <= set(archive.namelist())
     tags = classifier.trainer.get_tags(classifier.project_id)
-    local = LocalPredictor.from_export(package, tags=tags)
+    local = LocalPredictor.from_export(
+        package, tags=tags, project_id=classifier.project_id, iteration_id=classifier.iteration_id
+    )
     assert local.layout.kind == "classification"
     assert local.layout.outputs == "probabilities"
     assert local.layout.float16 is (flavor == "OnnxFloat16")
@@ -117,6 +120,7 @@ def test_classifier_export_predicts_like_the_cloud(
             for name, probability in expected.items():
                 assert found[name] == pytest.approx(probability, abs=tolerance)
             assert all(p.tag_id == ids[p.tag_name] for p in mine.predictions)
+            assert (mine.project, mine.iteration) == (cloud.project, cloud.iteration)
 
 
 def test_unpacked_folder_and_batch_and_async_forms(classifier: Trained, tmp_path: Path) -> None:
@@ -132,9 +136,7 @@ def test_unpacked_folder_and_batch_and_async_forms(classifier: Trained, tmp_path
     one_by_one = [local.classify_image(image) for image in images]
     batch = local.classify_images(images, max_workers=2)
     assert [_by_name(r) for r in batch] == [_by_name(r) for r in one_by_one]
-    # Without the project's tags, each tag name maps to one derived id, the same in every result.
-    derived = {(p.tag_name, p.tag_id) for r in batch for p in r.predictions}
-    assert len(derived) == len({name for name, _ in derived})
+    assert all(p.tag_id == uuid.uuid5(LOCAL_TAG_NAMESPACE, p.tag_name or "") for r in batch for p in r.predictions)
 
     async def scenario() -> list[ImagePrediction]:
         predictor = AsyncLocalPredictor(local)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import uuid
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from customvision_rest import ConfigurationError  # noqa: E402
-from customvision_rest.local import YOLO_ANCHORS, LocalPredictor  # noqa: E402
+from customvision_rest.local import LOCAL_TAG_NAMESPACE, UNKNOWN_ID, YOLO_ANCHORS, LocalPredictor  # noqa: E402
 
 RED = (255, 0, 0)
 
@@ -107,10 +108,8 @@ def test_probability_tensor_in_each_channel_order_and_range(
     assert next(p.tag_name for p in result.predictions) == ("first" if expected[0] else "third")
     tagged = {p.tag_name: p.tag_id for p in result.predictions}
     assert str(tagged["third"]) == "00000000-0000-0000-0000-000000000003"
-    # A tag the caller did not name gets an id derived from its name: stable, and never a known tag's.
-    untagged = {p.tag_name: p.tag_id for p in LocalPredictor.from_export(path).classify_image(picture(RED)).predictions}
-    assert tagged["first"] == untagged["first"]
-    assert tagged["first"] not in (None, tagged["third"])
+    assert tagged["first"] == uuid.uuid5(LOCAL_TAG_NAMESPACE, "first")  # no id given: derived from the name
+    assert result.project == result.iteration == UNKNOWN_ID
 
 
 def test_float16_input(tmp_path: Path) -> None:

@@ -187,12 +187,12 @@ def test_snake_case_and_camel_case_are_both_accepted() -> None:
 
 
 def test_probabilities_with_exponents_parse() -> None:
-    body = '{"predictions": [{"probability": 8.79471951E-13, "tagId": "' + TAG_ID + '"}]}'
+    body = '{"predictions": [{"probability": 8.79471951E-13, "tagId": "' + TAG_ID + '", "tagName": "apple"}]}'
     performance = ImagePrediction.model_validate({**PREDICTION, **json.loads(body)})
     assert performance.predictions[0].probability == pytest.approx(8.79471951e-13)
     assert performance.predictions[0].tag_id == UUID(TAG_ID)
     as_text = ImagePrediction.model_validate(
-        {**PREDICTION, "predictions": [{"probability": "8.79471951E-13", "tagId": TAG_ID}]}
+        {**PREDICTION, "predictions": [{"probability": "8.79471951E-13", "tagId": TAG_ID, "tagName": "apple"}]}
     )
     assert as_text.predictions[0].probability == pytest.approx(8.79471951e-13)
 

@@ -119,3 +119,28 @@ def test_a_folder_without_a_manifest_is_refused(tmp_path: Path) -> None:
         (tmp_path / "manifest.json").write_text(json.dumps({"format": "something/else"}))
         with pytest.raises(ClientValidationError, match="something/else"):
             trainer.upload_dataset(project.id, tmp_path)
+
+
+def test_the_async_client_uploads_a_dataset_with_batches_in_flight(tmp_path: Path) -> None:
+    import asyncio
+
+    from customvision_rest import AsyncTrainingClient
+
+    with Emulator() as emulator:
+        trainer = trainer_for(emulator)
+        blobs = httpx.Client(transport=emulator.transport())
+        source = fill(trainer, "multiclass")
+        trainer.download_dataset(source, tmp_path)
+        target = trainer.create_project("async copy")
+        assert target.id is not None
+        target_id = str(target.id)
+
+        async def upload() -> int:
+            resource = Resource.training("https://customvision-emulator.localhost", emulator.training_resource.key)
+            http = httpx.AsyncClient(transport=emulator.transport())
+            async with AsyncTrainingClient(resource, http_client=http) as client:
+                result = await client.upload_dataset(target_id, tmp_path, concurrency=2)
+            return result.images
+
+        assert asyncio.run(upload()) == 5
+        assert snapshot(trainer, blobs, target_id) == snapshot(trainer, blobs, source)

@@ -9,7 +9,7 @@ import click
 
 from .. import ResourceKind
 from .._version import __version__
-from . import check, demo, emulator, images, predict, projects, tags, training
+from . import check, demo, emulator, images, predict, projects, provision, tags, training
 from ._context import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, EXPECTED, VARIABLES, Session, report_failure
 
 __all__ = ["root", "run"]
@@ -60,7 +60,7 @@ def root(ctx: click.Context, /, resource_kind: str, entra_id: bool, as_json: boo
     ctx.call_on_close(session.close)
 
 
-for module in (projects, tags, images, training, predict, check, demo, emulator):
+for module in (projects, tags, images, training, predict, check, demo, emulator, provision):
     module.register(root)
 
 

@@ -139,8 +139,9 @@ def _scenario(
 ) -> int:
     record: dict[str, Any] = {} if results is None else results
 
-    def http() -> httpx.Client:
-        return stack.enter_context(httpx.Client(transport=setup.transport)) if setup.transport else httpx.Client()
+    def http() -> httpx.Client | None:
+        # On Azure the clients open (and close) their own pools; the emulator's transport needs one of ours.
+        return stack.enter_context(httpx.Client(transport=setup.transport)) if setup.transport else None
 
     trainer = stack.enter_context(TrainingClient(setup.training, http_client=http()))
     predictor = stack.enter_context(PredictionClient(setup.prediction, http_client=http()))

@@ -287,7 +287,11 @@ class ClientMethod:
         if key not in cache:
             signature = inspect.signature(self._build)
             hints = _type_hints(self._build)
-            parameters = [p.replace(annotation=hints.get(p.name, p.annotation)) for p in signature.parameters.values()]
+            parameters = [
+                # **options typed Unpack[SomeOptions] reads best as written; inspect prints it as "*<class ...>".
+                p if p.kind is p.VAR_KEYWORD else p.replace(annotation=hints.get(p.name, p.annotation))
+                for p in signature.parameters.values()
+            ]
             built = hints.get("return", signature.return_annotation)
             cache[key] = signature.replace(
                 parameters=parameters if with_self else parameters[1:],
@@ -304,11 +308,21 @@ class ClientMethod:
 
 
 def _type_hints(build: Callable[..., Any]) -> dict[str, Any]:
-    """The builder's annotations evaluated, or none when a name cannot be resolved (they stay text)."""
+    """The builder's annotations evaluated one by one; one that names something unknown stays as text."""
     try:
         return typing.get_type_hints(build)
-    except Exception:  # a name imported only for type checkers: show the annotations as written
-        return {}
+    except Exception:  # some name exists only for type checkers: evaluate the others one at a time
+        namespace = getattr(build, "__globals__", {})
+        return {name: _evaluated(text, namespace) for name, text in getattr(build, "__annotations__", {}).items()}
+
+
+def _evaluated(annotation: Any, namespace: dict[str, Any]) -> Any:
+    if not isinstance(annotation, str):
+        return annotation
+    try:
+        return eval(annotation, namespace)  # noqa: S307 - the library's own annotations, in its own module
+    except Exception:
+        return annotation
 
 
 def type_argument(annotation: Any) -> Any:

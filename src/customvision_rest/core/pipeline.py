@@ -104,6 +104,8 @@ class ClientConfig:
     deadline: float | None = DEFAULT_DEADLINE
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     application_id: str | None = None
+    scope: str = COGNITIVE_SERVICES_SCOPE
+    """The Entra ID scope asked of token credentials (Resource Manager's for provisioning)."""
     token_cache: TokenCache = field(default_factory=TokenCache, compare=False, repr=False)
     limiter: RateLimiter = field(default_factory=RateLimiter, compare=False, repr=False)
 

@@ -84,8 +84,12 @@ class RedactedRequest(httpx.Request):
 
     def __init__(self, method: str, url: str | httpx.URL, **kwargs: Any) -> None:
         super().__init__(method, url, **kwargs)
-        self.url = RedactedURL(self.url)
-        self.headers = RedactedHeaders(self.headers)
+        # Every request pays for this: retype the objects httpx just made instead of copying them.
+        if self.url is url:  # the caller's own URL object: leave it as it was
+            self.url = RedactedURL(self.url)
+        else:
+            self.url.__class__ = RedactedURL
+        self.headers.__class__ = RedactedHeaders
 
     def __repr__(self) -> str:
         return f"<Request({self.method!r}, {redact(str(self.url))!r})>"

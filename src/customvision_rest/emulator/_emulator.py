@@ -15,6 +15,7 @@ import anyio
 import anyio.to_thread
 import httpx
 
+from ._arm import ArmAccount, ResourceManager
 from ._errors import INVALID_KEY_MESSAGE, ServiceError, gateway_error, json_response
 from ._faults import CallKind, Fault, FaultInjection, FaultPlan, Throttle, throttled_message
 from ._images import RESIZED_MAX_SIDE, THUMBNAIL_MAX_SIDE, rendition
@@ -64,6 +65,7 @@ class Emulator:
         seed: int = 0,
         *,
         latency: ServiceLatency | None = None,
+        arm_tokens: Mapping[str, str] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._store = Store(Path(data_dir) if data_dir is not None else None)
@@ -71,7 +73,11 @@ class Emulator:
         self._throttle = Throttle(clock) if throttle else None
         self._faults = FaultPlan(faults) if faults is not None else None
         self._accepted_tokens = dict(accepted_tokens or {})
+        self._second_keys: dict[str, str] = {}  # key2 of accounts made through Resource Manager, by resource name
         self.latency = latency or ServiceLatency()
+        self.resource_manager = ResourceManager(
+            arm_tokens or {}, register=self._register_account, unregister=self._unregister_account
+        )
         self.training_resource = self.add_resource(DEFAULT_TRAINING_RESOURCE, TRAINING_KIND, training_key, tier)
         self.prediction_resource = self.add_resource(DEFAULT_PREDICTION_RESOURCE, PREDICTION_KIND, prediction_key, tier)
         self._resume_background_work()
@@ -87,6 +93,24 @@ class Emulator:
                 raise ValueError(f"a resource named {name!r} already exists")
             self._service.resources[name] = resource
         return resource
+
+    def _register_account(self, account: ArmAccount) -> None:
+        """Serve an account Resource Manager made ready (again, after a key was regenerated)."""
+        resource = EmulatorResource(
+            name=_account_resource_name(account),
+            kind=account.kind,
+            key=account.key1,
+            tier=account.sku,
+            arm_id=account.resource_id,
+        )
+        with self._store.lock:
+            self._service.resources[resource.name] = resource
+            self._second_keys[resource.name] = account.key2
+
+    def _unregister_account(self, account: ArmAccount) -> None:
+        with self._store.lock:
+            self._service.resources.pop(_account_resource_name(account), None)
+            self._second_keys.pop(_account_resource_name(account), None)
 
     @property
     def resources(self) -> list[EmulatorResource]:
@@ -157,6 +181,9 @@ class Emulator:
         path = "/" + raw_path.lstrip("/")  # .NET clients send `//customvision/...`
         if path.startswith("/emulator/"):
             return self._serve_download(request.method, path), 0.0
+        if path.lower().startswith("/subscriptions/"):
+            base_url = f"{request.url.scheme}://{request.url.netloc.decode()}"
+            return self.resource_manager.handle(request, base_url), 0.0
         match = API_PATH.fullmatch(path)
         if match is None:
             return gateway_error(404, "Resource not found"), 0.0
@@ -235,7 +262,7 @@ class Emulator:
         resources = self._service.resources.values()
         candidate: EmulatorResource | None = None
         if key:
-            candidate = next((r for r in resources if r.key == key), None)
+            candidate = next((r for r in resources if key in (r.key, self._second_keys.get(r.name))), None)
         else:
             scheme, _, token = request.headers.get("authorization", "").partition(" ")
             if scheme.lower() == "bearer" and token.strip() in self._accepted_tokens:
@@ -295,6 +322,10 @@ class EmulatorTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Answer without blocking the event loop."""
         return await self._emulator.handle_async(request)
+
+
+def _account_resource_name(account: ArmAccount) -> str:
+    return f"arm/{account.resource_group}/{account.name}".lower()
 
 
 def _call_kind(api: str, operation_id: str) -> CallKind:

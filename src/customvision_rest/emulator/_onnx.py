@@ -18,6 +18,7 @@ The `onnx` package is needed only here and is imported when an ONNX export is bu
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -89,6 +90,7 @@ class _Graph:
 # --- numpy's and Pillow's exact behaviour, tabulated at build time ------------------------------------------------
 
 
+@functools.cache
 def _histogram_bins(bins: int) -> np.ndarray[Any, Any]:
     """The bin numpy's histogram over (0, 1) gives each value k / 255 (k = 0..255), as the learner computes it."""
     values = np.arange(256, dtype=np.float64) / 255.0
@@ -335,6 +337,7 @@ def _to_bytes(g: _Graph, value: str) -> str:
     return str(g.op("Clip", scaled, g.const(0.0), g.const(255.0)))
 
 
+@functools.cache
 def _pillow_resizes_columns_first(width: int, height: int) -> bool:
     """Whether this Pillow resizes a width x height image to 64 x 64 vertically first (newer versions do when
     the height shrinks much more than the width): found by resizing a probe image both ways."""

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 TRAINING_KIND = "CustomVision.Training"
 PREDICTION_KIND = "CustomVision.Prediction"
 MULTI_SERVICE_KIND = "CognitiveServices"
-KINDS = (TRAINING_KIND, PREDICTION_KIND, MULTI_SERVICE_KIND)
+AI_SERVICES_KIND = "AIServices"
+KINDS = (TRAINING_KIND, PREDICTION_KIND, MULTI_SERVICE_KIND, AI_SERVICES_KIND)
+_BOTH_ROLES = (MULTI_SERVICE_KIND, AI_SERVICES_KIND)
 TIERS = ("F0", "S0")
 
 _RESOURCE_ID_PREFIX = (
@@ -27,6 +29,8 @@ class EmulatorResource:
     kind: str
     key: str = field(repr=False)
     tier: str = "S0"
+    arm_id: str | None = None
+    """The resource id Resource Manager gave the account, for accounts created through it."""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -37,14 +41,14 @@ class EmulatorResource:
     @property
     def resource_id(self) -> str:
         """The full ARM resource id, the value `PublishIteration` expects as `predictionId`."""
-        return _RESOURCE_ID_PREFIX + self.name
+        return self.arm_id or _RESOURCE_ID_PREFIX + self.name
 
     @property
     def serves_training(self) -> bool:
         """Whether training requests may use this resource."""
-        return self.kind in (TRAINING_KIND, MULTI_SERVICE_KIND)
+        return self.kind == TRAINING_KIND or self.kind in _BOTH_ROLES
 
     @property
     def serves_prediction(self) -> bool:
         """Whether prediction requests may use this resource (and iterations may be published to it)."""
-        return self.kind in (PREDICTION_KIND, MULTI_SERVICE_KIND)
+        return self.kind == PREDICTION_KIND or self.kind in _BOTH_ROLES

@@ -13,6 +13,6 @@ classification, the YOLO-style grid or the ``detected_*`` outputs for object det
 when a model is loaded.
 """
 
-from ._predictor import YOLO_ANCHORS, AsyncLocalPredictor, LocalPredictor, ModelLayout
+from ._predictor import LOCAL_TAG_NAMESPACE, UNKNOWN_ID, YOLO_ANCHORS, AsyncLocalPredictor, LocalPredictor, ModelLayout
 
-__all__ = ["YOLO_ANCHORS", "AsyncLocalPredictor", "LocalPredictor", "ModelLayout"]
+__all__ = ["LOCAL_TAG_NAMESPACE", "UNKNOWN_ID", "YOLO_ANCHORS", "AsyncLocalPredictor", "LocalPredictor", "ModelLayout"]

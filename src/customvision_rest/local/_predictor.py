@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -12,21 +11,22 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4, uuid5
 
 from .._exceptions import ClientValidationError, ConfigurationError
 from ..models.prediction import BoundingBox, ImagePrediction, Prediction
 from ..operations import MB, ImageInput, read_image
 
-_NO_ID = uuid.UUID(int=0)
-_TAG_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "customvision-rest:local-tag")
-
-__all__ = ["YOLO_ANCHORS", "AsyncLocalPredictor", "LocalPredictor", "ModelLayout"]
+__all__ = ["LOCAL_TAG_NAMESPACE", "UNKNOWN_ID", "YOLO_ANCHORS", "AsyncLocalPredictor", "LocalPredictor", "ModelLayout"]
 
 INSTALL_HINT = "pip install 'customvision-rest[onnx]'"
 YOLO_ANCHORS = ((0.573, 0.677), (1.87, 2.06), (3.34, 5.47), (7.88, 3.53), (9.77, 9.17))
 """The five anchors (width, height, in grid cells) of the service's older object-detection exports."""
 
+LOCAL_TAG_NAMESPACE = UUID("5b0c4f7e-2a35-4d8e-9a51-0c6f1d2e7a94")
+"""Without the project's tags, a tag's id is ``uuid5(LOCAL_TAG_NAMESPACE, tag name)``: stable, not the project's."""
+UNKNOWN_ID = UUID(int=0)
+"""The ``project`` and ``iteration`` of local predictions when the caller does not give them."""
 _MAX_IMAGE_BYTES = 512 * MB
 _Corners = tuple[float, float, float, float]
 _Found = list[tuple[float, int, _Corners]]
@@ -194,6 +194,8 @@ class LocalPredictor:
         labels: Sequence[str],
         *,
         tags: Mapping[str, Any] | Iterable[Any] | None = None,
+        project_id: UUID | str | None = None,
+        iteration_id: UUID | str | None = None,
         threshold: float = 0.1,
         max_detections: int = 20,
         providers: Sequence[str] | None = None,
@@ -210,6 +212,8 @@ class LocalPredictor:
         metadata = dict(self._session.get_modelmeta().custom_metadata_map)
         self.layout = _read_layout(self._session, metadata, len(self.labels))
         self._tag_ids = _tag_ids(tags)
+        self._project = UUID(str(project_id)) if project_id is not None else UNKNOWN_ID
+        self._iteration = UUID(str(iteration_id)) if iteration_id is not None else UNKNOWN_ID
         self._threshold = threshold
         self._max_detections = max_detections
 
@@ -219,6 +223,8 @@ class LocalPredictor:
         path: str | os.PathLike[str],
         *,
         tags: Mapping[str, Any] | Iterable[Any] | None = None,
+        project_id: UUID | str | None = None,
+        iteration_id: UUID | str | None = None,
         threshold: float = 0.1,
         max_detections: int = 20,
         providers: Sequence[str] | None = None,
@@ -228,7 +234,10 @@ class LocalPredictor:
         Args:
             path: the zip or folder holding ``model.onnx`` and ``labels.txt``.
             tags: the project's tags (``Tag`` models from ``get_tags``, or a mapping of name to id), so that
-                predictions carry ``tag_id`` as the cloud's do; without them only ``tag_name`` is set.
+                predictions carry the cloud's ``tag_id``; without them a tag's id is derived from its name
+                (``uuid5(LOCAL_TAG_NAMESPACE, name)``).
+            project_id: the ``project`` of the answers (``UNKNOWN_ID``, all zeros, by default).
+            iteration_id: the ``iteration`` of the answers (``UNKNOWN_ID`` by default).
             threshold: for detection grids, the lowest score a box needs to be answered.
             max_detections: for detection grids, the most boxes answered.
             providers: onnxruntime execution providers (default CPU).
@@ -238,7 +247,16 @@ class LocalPredictor:
                 (the message lists the inputs, outputs and metadata found).
         """
         model, labels = _read_export(Path(path))
-        return cls(model, labels, tags=tags, threshold=threshold, max_detections=max_detections, providers=providers)
+        return cls(
+            model,
+            labels,
+            tags=tags,
+            project_id=project_id,
+            iteration_id=iteration_id,
+            threshold=threshold,
+            max_detections=max_detections,
+            providers=providers,
+        )
 
     def __repr__(self) -> str:
         return f"LocalPredictor(kind={self.layout.kind!r}, outputs={self.layout.outputs!r}, labels={self.labels!r})"
@@ -262,25 +280,19 @@ class LocalPredictor:
         pixels = pixels.transpose(2, 0, 1)[None] * (layout.pixel_scale / 255.0)
         return self._np.ascontiguousarray(pixels, dtype=self._np.float16 if layout.float16 else self._np.float32)
 
-    def _prediction(self, probability: float, index: int, box: BoundingBox | None = None) -> Prediction:
-        name = self.labels[index] if 0 <= index < len(self.labels) else str(index)
-        return Prediction(probability=probability, tag_id=self._tag_id(name), tag_name=name, bounding_box=box)
-
-    def _tag_id(self, name: str) -> uuid.UUID:
-        """The project's id of the tag, when the caller gave the tags; else one derived from the name.
-
-        A derived id is stable for a name (so results can be grouped by it), but it is not the service's.
-        """
-        known = self._tag_ids.get(name)
-        return known if known is not None else uuid.uuid5(_TAG_NAMESPACE, name)
+    def _prediction(self, probability: float, label: int | str, box: BoundingBox | None = None) -> Prediction:
+        """A prediction for an output index (named by ``labels.txt``) or for a tag name the model gave."""
+        in_range = isinstance(label, int) and 0 <= label < len(self.labels)
+        name = self.labels[label] if isinstance(label, int) and in_range else str(label)
+        tag_id = self._tag_ids.get(name) or uuid5(LOCAL_TAG_NAMESPACE, name)
+        return Prediction(probability=probability, tag_id=tag_id, tag_name=name, bounding_box=box)
 
     def _answer(self, predictions: list[Prediction]) -> ImagePrediction:
         predictions.sort(key=lambda p: -p.probability)
-        # No service answered: a fresh id, and the nil UUID for the project and iteration this file came from.
         return ImagePrediction(
-            id=uuid.uuid4(),
-            project=_NO_ID,
-            iteration=_NO_ID,
+            id=uuid4(),
+            project=self._project,
+            iteration=self._iteration,
             created=datetime.now(timezone.utc),
             predictions=predictions,
         )
@@ -293,19 +305,7 @@ class LocalPredictor:
             scores = loss[0] if isinstance(loss, list) else loss
             if not isinstance(scores, Mapping):
                 raise ConfigurationError(f"the loss output is not a map of tag name to probability: {type(scores)}")
-            index = {name: i for i, name in enumerate(self.labels)}
-            return self._answer(
-                [
-                    Prediction(
-                        probability=float(p),
-                        tag_id=self._tag_id(str(name)),
-                        tag_name=str(name),
-                    )
-                    if str(name) not in index
-                    else self._prediction(float(p), index[str(name)])
-                    for name, p in scores.items()
-                ]
-            )
+            return self._answer([self._prediction(float(p), str(name)) for name, p in scores.items()])
         probabilities = self._np.asarray(outputs[0], dtype=self._np.float64).reshape(-1)
         return self._answer([self._prediction(float(p), i) for i, p in enumerate(probabilities)])
 

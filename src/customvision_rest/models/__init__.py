@@ -7,10 +7,20 @@ service's error *body*; the exception of the same name is ``customvision_rest.Cu
 
 from . import prediction as _prediction
 from . import training as _training
+from ._base import MAX_UNKNOWN_ENUM_VALUES as MAX_UNKNOWN_ENUM_VALUES
 from ._base import CustomVisionModel as CustomVisionModel
 from ._base import OpenEnum as OpenEnum
 from ._base import UtcDatetime as UtcDatetime
 from .prediction import *  # noqa: F403
 from .training import *  # noqa: F403
 
-__all__ = sorted({*_prediction.__all__, *_training.__all__, "CustomVisionModel", "OpenEnum", "UtcDatetime"})
+__all__ = sorted(
+    {
+        *_prediction.__all__,
+        *_training.__all__,
+        "CustomVisionModel",
+        "MAX_UNKNOWN_ENUM_VALUES",
+        "OpenEnum",
+        "UtcDatetime",
+    }
+)

@@ -27,7 +27,9 @@ class CustomVisionModel(BaseModel):
     """Base of every request and response model.
 
     Attributes are snake_case in Python and camelCase on the wire; both spellings are accepted on input.
-    Fields the model does not declare are kept (``model_extra``) and serialised back unchanged.
+    Fields the model does not declare are kept (``model_extra``) and serialised back unchanged. Numbers must
+    be finite (an ``inf`` or ``NaN`` in an answer is refused, not returned). ``repr`` and ``str`` never show
+    a secret: signed addresses print without their query, :attr:`secret_fields` not at all.
     """
 
     read_only_fields: ClassVar[frozenset[str]] = frozenset()
@@ -36,15 +38,28 @@ class CustomVisionModel(BaseModel):
     request_required: ClassVar[frozenset[str]] = frozenset()
     """Fields a request body built by :meth:`request_body` must carry; its other writable fields may be left out."""
 
+    secret_fields: ClassVar[frozenset[str]] = frozenset()
+    """Fields holding a secret as a whole (a project export's ``token``): ``repr`` shows ``<hidden>``."""
+
     model_config = ConfigDict(
         alias_generator=to_camel,
         validate_by_name=True,
         validate_by_alias=True,
         extra="allow",
         use_enum_values=False,
-        ser_json_inf_nan="constants",
+        allow_inf_nan=False,
         defer_build=True,
     )
+
+    def __repr_args__(self) -> Any:
+        secret = type(self).secret_fields
+        for name, value in super().__repr_args__():
+            if name in secret and value is not None:
+                yield name, "<hidden>"
+            elif isinstance(value, str) and _is_signed(value):
+                yield name, value.split("?", 1)[0] + "?<signature hidden>"
+            else:
+                yield name, value
 
     def to_wire(self) -> dict[str, Any]:
         """Return the JSON-ready camelCase dict the service expects, omitting unset optional fields."""
@@ -79,6 +94,12 @@ class CustomVisionModel(BaseModel):
             pydantic.ValidationError: a value of the wrong type, or a required field missing.
         """
         return _request_model(cls).model_validate(values).to_request()
+
+
+def _is_signed(text: str) -> bool:
+    # A SAS address: anyone holding its query can read the blob, so the whole query stays out of reprs.
+    query = text.partition("?")[2].lower()
+    return "sig=" in query or "signature=" in query
 
 
 def _read_only_exclusion(model: CustomVisionModel) -> dict[str, Any]:
@@ -183,6 +204,10 @@ class NullAsEmpty:
         )
 
 
+MAX_UNKNOWN_ENUM_VALUES = 256
+"""How many unknown values each open enum remembers (so that each is one object); more still parse."""
+
+
 class OpenEnum(str, Enum):
     """A string enum that accepts values it does not list.
 
@@ -197,8 +222,10 @@ class OpenEnum(str, Enum):
         member = str.__new__(cls, value)
         member._name_ = value
         member._value_ = value
-        # Cache it so that the same unknown value always yields the same object.
-        cls._value2member_map_[value] = member
+        # The same unknown value yields the same object, up to a bound: a service (or a fuzzer) answering
+        # endless distinct values must not grow memory without limit. Beyond it, values stay equal, not identical.
+        if len(cls._value2member_map_) - len(cls._member_map_) < MAX_UNKNOWN_ENUM_VALUES:
+            cls._value2member_map_[value] = member
         return member
 
     def __str__(self) -> str:

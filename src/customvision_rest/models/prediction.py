@@ -83,7 +83,7 @@ class Prediction(CustomVisionModel):
 
     probability: float
     tag_id: UUID
-    tag_name: str | None = None
+    tag_name: str
     bounding_box: BoundingBox | None = None
     tag_type: TagType | None = None
 
@@ -134,6 +134,5 @@ class ImagePrediction(CustomVisionModel):
         """A mapping of tag name to its highest probability (useful for classification)."""
         result: dict[str, float] = {}
         for p in self.predictions:
-            name = p.tag_name if p.tag_name is not None else str(p.tag_id)
-            result[name] = max(result.get(name, 0.0), p.probability)
+            result[p.tag_name] = max(result.get(p.tag_name, 0.0), p.probability)
         return result

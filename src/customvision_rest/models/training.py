@@ -16,7 +16,7 @@ import binascii
 from typing import Annotated, TypeVar
 from uuid import UUID
 
-from pydantic import BeforeValidator, Field, PlainSerializer
+from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer
 
 from ._base import CustomVisionModel, NullAsEmpty, OpenEnum, UtcDatetime
 from .prediction import BoundingBox, CustomVisionErrorCode, ImagePrediction, Prediction, TagType
@@ -307,7 +307,9 @@ class Project(CustomVisionModel):
 
 
 class ProjectExport(CustomVisionModel):
-    """What an export of a whole project contains, and the token that imports it elsewhere."""
+    """What an export of a whole project contains, and the token that imports it elsewhere (a secret)."""
+
+    secret_fields = frozenset({"token"})
 
     iteration_count: int
     image_count: int
@@ -347,6 +349,10 @@ class TagFilter(CustomVisionModel):
 class Region(CustomVisionModel):
     """A tagged rectangle to add to an image, in coordinates normalised to 0..1."""
 
+    # A request: the upload operations refuse a NaN or infinite coordinate with a message naming the region
+    # and the rule, so building one does not refuse it first with a bare "finite number" error.
+    model_config = ConfigDict(allow_inf_nan=True)
+
     tag_id: UUID
     left: float
     top: float
@@ -356,6 +362,8 @@ class Region(CustomVisionModel):
 
 class ImageRegion(Region):
     """A tagged rectangle stored on an image, with its id and creation time."""
+
+    model_config = ConfigDict(allow_inf_nan=False)  # an answer: numbers must be finite
 
     region_id: UUID | None = None
     tag_name: str | None = None

@@ -26,7 +26,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, over
 from uuid import UUID
 
 from .._exceptions import ClientValidationError, OperationFailedError, describe_problem
-from ..core.operation import AsyncRunner, SyncRunner, Workflow, call
+from ..core.operation import AsyncRunner, ClientMethod, SyncRunner, Workflow, call, type_argument
 from ..core.pipeline import encode_json
 from ..models.training import (
     Image,
@@ -60,7 +60,6 @@ from ..operations.training import (
     TrainingOperations,
     check_metadata,
 )
-from .methods import RunnerMethod
 
 __all__ = [
     "DEFAULT_MAX_BATCH_BYTES",
@@ -117,6 +116,9 @@ class Bulk(Protocol[J, R_co]):
     def done(self, job: J, result: Any) -> None: ...
     def failed(self, job: J, error: Exception) -> bool: ...
     def finish(self, stopped: Exception | None) -> R_co: ...
+
+
+_END = object()
 
 
 def check_concurrency(value: int | None, what: str = "concurrency") -> int | None:
@@ -204,6 +206,7 @@ def run_bulk(runner: SyncRunner, work: Bulk[Any, R], *, default_concurrency: int
 async def arun_bulk(runner: AsyncRunner, work: Bulk[Any, R], *, default_concurrency: int = 4) -> R:
     """Run bulk work on an async client: up to ``concurrency`` jobs at once, as anyio tasks."""
     import anyio
+    import anyio.to_thread
 
     concurrency = work.concurrency or default_concurrency
     slots = anyio.Semaphore(concurrency)
@@ -232,19 +235,20 @@ async def arun_bulk(runner: AsyncRunner, work: Bulk[Any, R], *, default_concurre
                 slots.release()
                 break
             try:
-                job = next(jobs)
-            except StopIteration:
-                slots.release()
-                break
+                # Producing a job reads input (files, generators): in a worker thread, not on the event loop.
+                job = await anyio.to_thread.run_sync(next, jobs, _END)
             except Exception as exc:
                 stopped = exc
+                slots.release()
+                break
+            if job is _END:
                 slots.release()
                 break
             tasks.start_soon(one, job)
     return work.finish(stopped)
 
 
-class BulkMethod(RunnerMethod, Generic[P, R]):
+class BulkMethod(ClientMethod, Generic[P, R]):
     """A client method that runs bulk work: blocking on a sync client, a coroutine on an async one."""
 
     def __init__(
@@ -278,6 +282,11 @@ class BulkMethod(RunnerMethod, Generic[P, R]):
             return await arun_bulk(instance, build(instance, *args, **kwargs), default_concurrency=default)
 
         return run_async
+
+    def _result_annotation(self, built: Any, asynchronous: bool) -> Any:
+        # The builder returns Bulk[Job, R]; the method R.
+        found = type_argument(built)
+        return found.rsplit(",", 1)[-1].strip() if isinstance(found, str) else found
 
 
 def bulk(

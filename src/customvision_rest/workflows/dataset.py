@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +36,20 @@ from .._exceptions import ClientValidationError, CustomVisionError
 from ..core.operation import Workflow, call, workflow
 from ..models.training import DomainType, Image, Project, Tag
 from ..operations import Id, download, sniff_image, to_id
-from ..operations.training import MAX_TAKE, TrainingOperations
-from .bulk import BulkWorkflows, ImageToUpload, UploadFailure, UploadReport, in_sequence
+from ..operations.training import MAX_IMAGES_PER_BATCH, MAX_TAKE, TrainingOperations
+from .bulk import (
+    DEFAULT_MAX_BATCH_BYTES,
+    DEFAULT_UPLOAD_CONCURRENCY,
+    Bulk,
+    ImageToUpload,
+    UploadFailure,
+    UploadIncompleteError,
+    UploadProgress,
+    _Upload,
+    _upload,
+    bulk,
+    check_concurrency,
+)
 
 __all__ = ["AUTOML_FILE", "COCO_FILE", "MANIFEST_FORMAT", "DatasetDownload", "DatasetUpload", "DatasetWorkflows"]
 
@@ -84,7 +96,7 @@ class DatasetUpload:
         tags_created: names of the tags created (tags already there with the same name were reused).
         tag_ids: each tag id of the manifest mapped to the id of its tag in the target project.
         image_ids: each image id of the manifest mapped to the id the target project gave it.
-        failed: the images the service did not store, as the bulk upload reports them.
+        failed: the images the service did not store; ``position`` is the image's index in the manifest.
     """
 
     project_id: str
@@ -315,84 +327,155 @@ class DatasetWorkflows:
         _write_atomically(root / AUTOML_FILE, "".join(line + "\n" for line in lines).encode())
         return DatasetDownload(root, len(entries), len(tags), regions, downloaded, present)
 
-    @workflow
+    @bulk(sync_concurrency=1, async_concurrency=DEFAULT_UPLOAD_CONCURRENCY)
     def upload_dataset(
         self,
         project_id: Id,
         folder: str | os.PathLike[str],
         /,
         *,
-        progress: Callable[[int, int | None], None] | None = None,
-    ) -> Workflow[DatasetUpload]:
+        progress: UploadProgress | None = None,
+        concurrency: int | None = None,
+    ) -> Bulk[Any, DatasetUpload]:
         """Upload a folder written by :meth:`download_dataset` into a project, typically a new one.
 
         Tags are matched by name and created when missing (with their type and description); every image is
-        uploaded with its tags, its regions (tag ids mapped to the target's) and its metadata. Running it again
-        is safe: tags are found by name and images already there answer ``OKDuplicate``. Create the project
-        with the same domain and classification type as the manifest's ``project`` says.
+        uploaded with its tags, its regions (tag ids mapped to the target's) and its metadata, as
+        :meth:`upload_images` does it (same batching, same convergence). Running it again is safe: tags are
+        found by name and images already there are brought up to date. Create the project with the domain and
+        classification type the manifest's ``project`` names.
 
         Args:
             project_id: the project to upload into.
             folder: the folder holding ``manifest.json`` and ``images/``.
             progress: called after each batch as ``progress(images sent, total)``.
+            concurrency: batches in flight at once, as for :meth:`upload_images`.
 
         Raises:
-            ClientValidationError: no manifest, a manifest of another format, or a missing image file.
+            ClientValidationError: no manifest, a manifest of another format, or a missing image file; nothing
+                was sent.
+            UploadIncompleteError: as :meth:`upload_images`; ``error.report`` covers the whole dataset.
         """
         project = to_id(project_id, "project_id")
         root = Path(folder)
         manifest = _read_manifest(root)
-        existing = yield from call(TrainingOperations.get_tags.build(self, project))
+        for entry in manifest["images"]:
+            if not (root / entry["file"]).is_file():
+                raise ClientValidationError(
+                    f"image {entry['id']}: {str(root / entry['file'])!r} is missing", limit="file"
+                )
+        return _DatasetUploadWork(self, project, root, manifest, progress, check_concurrency(concurrency))
+
+
+def _dataset_image(root: Path, entry: Mapping[str, Any], tag_ids: Mapping[str, str]) -> ImageToUpload:
+    path = root / entry["file"]
+    regions = [
+        {
+            "tag_id": tag_ids[r["tagId"]],
+            "left": r["left"],
+            "top": r["top"],
+            "width": r["width"],
+            "height": r["height"],
+        }
+        for r in entry["regions"]
+    ]
+    region_tags = {r["tagId"] for r in entry["regions"]}
+    own_tags = [tag_ids[t["id"]] for t in entry["tags"] if t["id"] not in region_tags]
+    return ImageToUpload(path, tag_ids=own_tags, regions=regions, name=path.name)
+
+
+class _DatasetUploadWork:
+    """The bulk work of :meth:`DatasetWorkflows.upload_dataset`: tags first, then one upload per metadata.
+
+    The service sets metadata per batch, so the images are uploaded in groups of equal metadata; the groups'
+    batches are the jobs, run as one bulk so that ``concurrency`` spans the whole dataset.
+    """
+
+    def __init__(
+        self,
+        client: Any,
+        project: str,
+        root: Path,
+        manifest: dict[str, Any],
+        progress: UploadProgress | None,
+        concurrency: int | None,
+    ) -> None:
+        self.client, self.project, self.root, self.manifest = client, project, root, manifest
+        self.progress, self.concurrency = progress, concurrency
+        self.result = DatasetUpload(project_id=project)
+        self.groups: list[tuple[list[dict[str, Any]], _Upload]] = []
+        self.sent = 0
+        self.positions = {entry["id"]: number for number, entry in enumerate(manifest["images"])}
+
+    def prepare(self) -> Workflow[None]:
+        existing = yield from call(TrainingOperations.get_tags.build(self.client, self.project))
         by_name = {t.name: str(t.id) for t in existing}
-        result = DatasetUpload(project_id=project)
-        for tag in manifest["tags"]:
+        for tag in self.manifest["tags"]:
             if tag["name"] not in by_name:
                 created = yield from call(
                     TrainingOperations.create_tag.build(
-                        self, project, tag["name"], description=tag.get("description"), type=tag.get("type")
+                        self.client, self.project, tag["name"], description=tag.get("description"), type=tag.get("type")
                     )
                 )
                 by_name[tag["name"]] = str(created.id)
-                result.tags_created.append(tag["name"])
-            result.tag_ids[tag["id"]] = by_name[tag["name"]]
-        # The service sets metadata per batch: images are uploaded in groups of equal metadata.
-        groups: dict[str, list[dict[str, Any]]] = {}
-        for entry in manifest["images"]:
-            groups.setdefault(json.dumps(entry.get("metadata") or {}, sort_keys=True), []).append(entry)
-        total, sent = len(manifest["images"]), 0
-        for key, entries in groups.items():
-            uploads = [self._dataset_image(root, entry, result.tag_ids) for entry in entries]
-            metadata: Mapping[str, str] | None = json.loads(key) or None
-
-            def batch_done(done: int, _: int | None, before: int = sent) -> None:
-                if progress is not None:
-                    progress(before + done, total)
-
-            report: UploadReport = yield from in_sequence(
-                BulkWorkflows.upload_images._build(self, project, uploads, metadata=metadata, progress=batch_done)
+                self.result.tags_created.append(tag["name"])
+            self.result.tag_ids[tag["id"]] = by_name[tag["name"]]
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for entry in self.manifest["images"]:
+            grouped.setdefault(json.dumps(entry.get("metadata") or {}, sort_keys=True), []).append(entry)
+        total = len(self.manifest["images"])
+        for key, entries in grouped.items():
+            images = [_dataset_image(self.root, entry, self.result.tag_ids) for entry in entries]
+            upload = _upload(
+                self.client,
+                self.project,
+                images,
+                None,
+                json.loads(key) or None,
+                MAX_IMAGES_PER_BATCH,
+                DEFAULT_MAX_BATCH_BYTES,
+                None,
+                None,
             )
-            for entry, outcome in zip(entries, report.results, strict=False):
-                if outcome.image is not None and outcome.image.id is not None:
-                    result.image_ids[entry["id"]] = str(outcome.image.id)
-            result.failed.extend(report.failed)
-            sent += len(entries)
-        return result
+            upload.total = total
+            self.groups.append((entries, upload))
 
-    @staticmethod
-    def _dataset_image(root: Path, entry: Mapping[str, Any], tag_ids: Mapping[str, str]) -> ImageToUpload:
-        path = root / entry["file"]
-        if not path.is_file():
-            raise ClientValidationError(f"image {entry['id']}: {str(path)!r} is missing", limit="file")
-        regions = [
-            {
-                "tag_id": tag_ids[r["tagId"]],
-                "left": r["left"],
-                "top": r["top"],
-                "width": r["width"],
-                "height": r["height"],
-            }
-            for r in entry["regions"]
-        ]
-        region_tags = {r["tagId"] for r in entry["regions"]}
-        own_tags = [tag_ids[t["id"]] for t in entry["tags"] if t["id"] not in region_tags]
-        return ImageToUpload(path, tag_ids=own_tags, regions=regions, name=path.name)
+    def jobs(self) -> Iterator[tuple[int, Any]]:
+        for number, (_, upload) in enumerate(self.groups):
+            for job in upload.jobs():
+                yield number, job
+
+    def work(self, job: tuple[int, Any]) -> Workflow[Any]:
+        return self.groups[job[0]][1].work(job[1])
+
+    def done(self, job: tuple[int, Any], result: Any) -> None:
+        upload = self.groups[job[0]][1]
+        before = upload.sent
+        upload.done(job[1], result)
+        self.sent += upload.sent - before
+        if self.progress is not None:
+            self.progress(self.sent, len(self.manifest["images"]))
+
+    def failed(self, job: tuple[int, Any], error: Exception) -> bool:
+        return self.groups[job[0]][1].failed(job[1], error)
+
+    def finish(self, stopped: Exception | None) -> DatasetUpload:
+        incomplete: UploadIncompleteError | None = None
+        for entries, upload in self.groups:
+            # The exception that stopped the jobs came from the group being read then.
+            cause = stopped if stopped is not None and not upload.exhausted else None
+            stopped = None if cause is not None else stopped
+            try:
+                report = upload.finish(cause)
+            except UploadIncompleteError as error:
+                report, incomplete = error.report, incomplete or error
+            for position, entry in enumerate(entries):
+                answer = report._answers.get(position)
+                if answer is not None and answer.is_success and answer.image is not None and answer.image.id:
+                    self.result.image_ids[entry["id"]] = str(answer.image.id)
+            self.result.failed.extend(
+                replace(failure, position=self.positions[entries[failure.position]["id"]]) for failure in report.failed
+            )
+        if incomplete is not None:
+            raise incomplete
+        return self.result

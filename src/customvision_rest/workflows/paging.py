@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
 from .._exceptions import ClientValidationError
-from ..core.operation import AsyncRunner, Cursor, Operation, SyncRunner
+from ..core.operation import AsyncRunner, ClientMethod, Cursor, Operation, SyncRunner, type_argument
 from ..models.training import (
     Image,
     ImagePerformance,
@@ -29,7 +29,6 @@ from ..models.training import (
 )
 from ..operations import Id
 from ..operations.training import MAX_TAKE, TrainingOperations, coerce_model
-from .methods import RunnerMethod
 
 __all__ = [
     "Page",
@@ -136,7 +135,7 @@ async def aiterate(runner: AsyncRunner, flow: Pager[T]) -> AsyncIterator[T]:
             cursor.send(await runner._run(step))
 
 
-class PagerMethod(RunnerMethod, Generic[P, T]):
+class PagerMethod(ClientMethod, Generic[P, T]):
     """A client method that lists lazily: an iterator on a sync client, an async iterator on an async one."""
 
     def __init__(self, build: Callable[Concatenate[Any, P], Pager[T]]) -> None:
@@ -149,7 +148,9 @@ class PagerMethod(RunnerMethod, Generic[P, T]):
     @overload
     def __get__(self, instance: AsyncRunner, owner: type[Any] | None = None) -> Callable[P, AsyncIterator[T]]: ...
     def __get__(self, instance: Any, owner: type[Any] | None = None) -> Any:
-        return self if instance is None else self._bind(instance)
+        if instance is None:
+            return self
+        return self._bind(instance)
 
     def _bind_sync(self, instance: Any) -> Callable[..., Any]:
         build = self._build
@@ -166,6 +167,12 @@ class PagerMethod(RunnerMethod, Generic[P, T]):
             return aiterate(instance, build(instance, *args, **kwargs))
 
         return iterate_async
+
+    def _result_annotation(self, built: Any, asynchronous: bool) -> Any:
+        # The builder returns Pager[X]; the method an iterator of X (written as the builder's annotation is).
+        text = str(self._build.__annotations__.get("return", ""))
+        item = type_argument(text) if text.startswith("Pager[") else "Any"
+        return f"{'AsyncIterator' if asynchronous else 'Iterator'}[{item}]"
 
 
 def pager(build: Callable[Concatenate[Any, P], Pager[T]]) -> PagerMethod[P, T]:

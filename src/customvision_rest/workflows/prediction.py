@@ -19,8 +19,8 @@ from typing import Any
 from .._exceptions import ClientValidationError
 from ..core.operation import Operation, Workflow, call
 from ..models.prediction import ImagePrediction
-from ..operations import Id, ImageInput, to_id
-from ..operations.prediction import PredictionOperations
+from ..operations import Id, ImageInput, read_image, to_id
+from ..operations.prediction import MAX_PREDICTION_IMAGE_BYTES, PredictionOperations
 from .bulk import Bulk, bulk, check_concurrency
 
 __all__ = [
@@ -127,12 +127,18 @@ class _Predictions:
         return
         yield  # a generator with nothing to prepare
 
-    def jobs(self) -> Iterator[tuple[int, ImageInput]]:
-        return enumerate(self.images)
+    def jobs(self) -> Iterator[tuple[int, bytes | ClientValidationError]]:
+        # Read when a slot frees (in a worker thread on the async client); a bad image fails alone.
+        for position, image in enumerate(self.images):
+            try:
+                yield position, read_image(image, max_bytes=MAX_PREDICTION_IMAGE_BYTES, what=f"images[{position}]")
+            except ClientValidationError as error:
+                yield position, error
 
-    def work(self, job: tuple[int, ImageInput]) -> Workflow[ImagePrediction]:
+    def work(self, job: tuple[int, bytes | ClientValidationError]) -> Workflow[ImagePrediction]:
         _, image = job
-        # Built (and the image read) only when this prediction starts; a bad image fails alone.
+        if isinstance(image, ClientValidationError):
+            raise image
         request: Operation[ImagePrediction] = self.method.build(
             self.client, self.project_id, self.published_name, image, application=self.application
         )
@@ -143,10 +149,10 @@ class _Predictions:
         if self.progress is not None:
             self.progress(len(self.outcomes), self.total)
 
-    def done(self, job: tuple[int, ImageInput], result: ImagePrediction) -> None:
+    def done(self, job: tuple[int, Any], result: ImagePrediction) -> None:
         self._record(PredictionOutcome(job[0], prediction=result))
 
-    def failed(self, job: tuple[int, ImageInput], error: Exception) -> bool:
+    def failed(self, job: tuple[int, Any], error: Exception) -> bool:
         self._record(PredictionOutcome(job[0], error=error))
         return True
 
