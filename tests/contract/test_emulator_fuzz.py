@@ -437,7 +437,6 @@ WRONGLY_TYPED_BODIES = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="emulator helper: wrongly typed JSON bodies answer 500 (AttributeError)")
 @pytest.mark.parametrize(("route", "body"), WRONGLY_TYPED_BODIES)
 def test_wrongly_typed_bodies_are_refused(route: str, body: object, world: World) -> None:
     """Cases an earlier run of the fuzz found (derandomized, it draws others now), replayed exactly: a 400."""

@@ -39,6 +39,22 @@ class RequestContext:
         except ValueError as error:
             raise bad_request("BadRequest", "The request body is not valid JSON.") from error
 
+    def json_object(self) -> dict[str, Any]:
+        """The JSON body as an object (``{}`` when there is none); any other JSON value is a 400."""
+        body = self.json_body()
+        if body is None:
+            return {}
+        if not isinstance(body, dict):
+            raise bad_request("BadRequest", f"The request body must be a JSON object, not {type(body).__name__}.")
+        return body
+
+    def json_entries(self, field: str) -> list[dict[str, Any]]:
+        """The list of objects under ``field`` of an object body; anything else is a 400, never a crash."""
+        entries = self.json_object().get(field) or []
+        if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+            raise bad_request("BadRequest", f"'{field}' must be a list of JSON objects.")
+        return entries
+
 
 def csv_param(query: httpx.QueryParams, name: str) -> list[str]:
     """A comma-separated (or repeated) list query parameter."""

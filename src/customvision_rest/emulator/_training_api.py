@@ -687,7 +687,7 @@ def update_image_metadata(service: Service, context: RequestContext) -> httpx.Re
     project = service.project(context, context.params["projectId"])
     ids = [image_id.lower() for image_id in csv_param(context.query, "imageIds")]
     _require_batch_size(len(ids), MAX_IDS, "BadRequestExceededBatchSize", "image ids")
-    metadata = _check_metadata(context.json_body())
+    metadata = _check_metadata(context.json_object())
     entries: list[dict[str, Any]] = []
     for image_id in ids:
         image = service.store.state.images.get(image_id)
@@ -705,8 +705,7 @@ def update_image_metadata(service: Service, context: RequestContext) -> httpx.Re
 def create_image_tags(service: Service, context: RequestContext) -> httpx.Response:
     """CreateImageTags (at most 128 entries)."""
     project = service.project(context, context.params["projectId"])
-    body = context.json_body() or {}
-    entries = body.get("tags") or []
+    entries = context.json_entries("tags")
     _require_batch_size(len(entries), MAX_IMAGE_TAG_ENTRIES, "BadRequestExceededBatchSize", "image tags")
     created, duplicated, exceeded = [], [], []
     now = utc_now()
@@ -742,8 +741,7 @@ def delete_image_tags(service: Service, context: RequestContext) -> httpx.Respon
 def create_image_regions(service: Service, context: RequestContext) -> httpx.Response:
     """CreateImageRegions (at most 64): 200 when all created, 207 when some were duplicates or exceeded."""
     project = service.project(context, context.params["projectId"])
-    body = context.json_body() or {}
-    entries = body.get("regions") or []
+    entries = context.json_entries("regions")
     _require_batch_size(len(entries), MAX_BATCH_IMAGES, "BadRequestExceededBatchSize", "regions")
     created, duplicated, exceeded = [], [], []
     now = utc_now()
