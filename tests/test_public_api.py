@@ -22,7 +22,12 @@ CHANGELOG = ROOT / "CHANGELOG.md"
 
 # The modules whose ``__all__`` is public; everything else (``core``, ``operations``, ``clients``, ``workflows``,
 # underscore modules) is internal and may change in any release. docs/reference/ documents exactly these.
-PUBLIC_MODULES = ("customvision_rest", "customvision_rest.models", "customvision_rest.emulator")
+PUBLIC_MODULES = (
+    "customvision_rest",
+    "customvision_rest.models",
+    "customvision_rest.emulator",
+    "customvision_rest.provisioning",
+)
 
 
 def _members(klass: type) -> set[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -153,3 +154,24 @@ def test_skus_list_every_kind_with_its_regions(arm: httpx.Client) -> None:
     assert ("CustomVision.Training", "F0") in kinds and ("CustomVision.Prediction", "S0") in kinds
     assert ("AIServices", "F0") not in kinds
     assert all("WESTEUROPE" in row["locations"] for row in rows)
+
+
+def test_the_command_line_accepts_resource_manager_tokens(tmp_path: Path) -> None:
+    from customvision_rest.emulator._cli import build_emulator, settings_from
+
+    config = tmp_path / "emulator.toml"
+    config.write_text('[arm_tokens]\n"file-token" = "Reader"\n')
+    settings = settings_from(["--config", str(config), "--arm-token", "flag-token", "--arm-token", "r=Reader"])
+    assert settings.arm_tokens == {"file-token": "Reader", "flag-token": "Contributor", "r": "Reader"}
+    emulator = build_emulator(settings)
+    try:
+        manager = emulator.resource_manager
+        request = httpx.Request(
+            "PUT",
+            BASE + account_path("x") + "?api-version=2024-10-01",
+            headers={"Authorization": "Bearer file-token"},
+            json={},
+        )
+        assert manager.handle(request, BASE).json()["error"]["code"] == "AuthorizationFailed"  # a reader
+    finally:
+        emulator.close()

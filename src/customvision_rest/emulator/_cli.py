@@ -44,6 +44,7 @@ _TOP_LEVEL = {
     "latency",
     "resources",
     "accepted_tokens",
+    "arm_tokens",
 }
 
 
@@ -78,6 +79,7 @@ class Settings:
     latency: ServiceLatency = field(default_factory=ServiceLatency)
     resources: list[ExtraResource] = field(default_factory=list)
     accepted_tokens: dict[str, str] = field(default_factory=dict, repr=False)
+    arm_tokens: dict[str, str] = field(default_factory=dict, repr=False)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -121,6 +123,13 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="TOKEN=RESOURCE",
         help="accept `Authorization: Bearer TOKEN` for the named resource (repeatable)",
+    )
+    access.add_argument(
+        "--arm-token",
+        action="append",
+        default=[],
+        metavar="TOKEN[=ROLE]",
+        help="accept TOKEN on the emulated Resource Manager, with ROLE (default Contributor; Reader may only look)",
     )
     return parser
 
@@ -221,6 +230,15 @@ def settings_from(argv: Sequence[str] | None) -> Settings:
         raise UsageError("accepted_tokens in --config must be a table of token = resource name")
     settings.accepted_tokens = {str(token): str(name) for token, name in tokens.items()}
     settings.accepted_tokens.update(_token(text) for text in options.accept_token)
+    arm = config.get("arm_tokens", {})
+    if not isinstance(arm, dict):
+        raise UsageError("arm_tokens in --config must be a table of token = role")
+    settings.arm_tokens = {str(token): str(role) for token, role in arm.items()}
+    for text in options.arm_token:
+        token, _, role = text.partition("=")
+        if not token:
+            raise UsageError("--arm-token must be TOKEN or TOKEN=ROLE")
+        settings.arm_tokens[token] = role or "Contributor"
     return settings
 
 
@@ -252,6 +270,7 @@ def build_emulator(settings: Settings) -> Emulator:
         faults=settings.faults,
         seed=settings.seed,
         latency=settings.latency,
+        arm_tokens=settings.arm_tokens,
     )
     try:
         for extra in settings.resources:
@@ -291,6 +310,10 @@ def banner(emulator: Emulator, endpoint: str, settings: Settings) -> list[str]:
         extras.append(f"throttled at {settings.tier} limits")
     if settings.faults is not None:
         extras.append("fault injection on")
+    if settings.arm_tokens:
+        extras.append(
+            f"Resource Manager under {endpoint.rstrip('/')}/subscriptions/ ({len(settings.arm_tokens)} token(s))"
+        )
     if settings.latency != ServiceLatency():
         latency = settings.latency
         extras.append(
