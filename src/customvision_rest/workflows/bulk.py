@@ -128,29 +128,6 @@ def check_concurrency(value: int | None, what: str = "concurrency") -> int | Non
     return value
 
 
-def in_sequence(work: Bulk[Any, R]) -> Workflow[R]:
-    """Bulk work as one workflow, its jobs one after the other: how another workflow includes it."""
-    yield from work.prepare()
-    jobs = work.jobs()
-    stopped: Exception | None = None
-    while True:
-        try:
-            job = next(jobs)
-        except StopIteration:
-            break
-        except Exception as exc:  # reading the input failed: account for it in the result
-            stopped = exc
-            break
-        try:
-            result = yield from work.work(job)
-        except Exception as exc:
-            if not work.failed(job, exc):
-                break
-        else:
-            work.done(job, result)
-    return work.finish(stopped)
-
-
 def run_bulk(runner: SyncRunner, work: Bulk[Any, R], *, default_concurrency: int = 1) -> R:
     """Run bulk work on a blocking client: one job after the other, or up to ``concurrency`` threads."""
     concurrency = work.concurrency or default_concurrency
