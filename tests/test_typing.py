@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import pydoc
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -117,15 +118,20 @@ def test_async_methods_are_coroutine_functions() -> None:
     assert inspect.iscoroutinefunction(AsyncPredictionClient(ENDPOINT, "key").classify_image)
 
 
+def _flat(text: str) -> str:
+    """pydoc's text with white space folded: Python 3.13 wraps a long signature over several lines."""
+    return re.sub(r"\(\s+", "(", re.sub(r"\s+", " ", text))
+
+
 def test_help_reads_as_documentation() -> None:
-    text = pydoc.render_doc(TrainingClient.begin_train_project, renderer=pydoc.plaintext)
+    text = _flat(pydoc.render_doc(TrainingClient.begin_train_project, renderer=pydoc.plaintext))
     assert "begin_train_project(self, project_id:" in text
     assert "Poller[" in text
     assert "Start training" in text
-    bound = pydoc.render_doc(AsyncTrainingClient(ENDPOINT, "key").get_project, renderer=pydoc.plaintext)
+    bound = _flat(pydoc.render_doc(AsyncTrainingClient(ENDPOINT, "key").get_project, renderer=pydoc.plaintext))
     assert "async get_project(project_id:" in bound
     assert "Operation[" not in bound
-    assert "self" not in bound.split("\n")[2]
+    assert "get_project(self" not in bound
 
 
 @pytest.mark.parametrize("client_class", [TrainingClient, AsyncTrainingClient, PredictionClient, AsyncPredictionClient])
