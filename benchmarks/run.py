@@ -256,6 +256,7 @@ def _timed_async(loop: asyncio.AbstractEventLoop, call: Callable[[], Any]) -> Ca
     return lambda n: loop.run_until_complete(many(n))
 
 
+SECTIONS = ("import", "in-process", "loopback", "parse", "memory")
 SCENARIOS = ("get_project", "classify_image", "get_tagged_images(take=256)")
 
 
@@ -570,23 +571,21 @@ def write_page(
         "answering canned bodies; the loopback rows a canned HTTP/1.1 keep-alive server in its own process. "
         "Our clients run with `rate_limits=RateLimits.none()`: the canned server has no limit to keep under.",
         "",
-        "## Import",
-        "",
-        "| contender | median (range) | ours / it |",
-        "|---|---|---|",
     ]
-    by_name = {row.contender: row for row in imports}
-    ours_import = by_name["ours (both clients)"]
-    for row in imports:
-        ratio = ours_import.median / row.median
-        lines.append(f"| {row.contender} | {_spread(row, _ms)} | {ratio:.2f} |")
     goals: list[str] = []
-    old_ratio = ours_import.median / by_name["old SDK (both clients)"].median
-    floor_ratio = ours_import.median / by_name["httpx + pydantic"].median
-    goals.append(_goal("import <= 0.75x the old SDK's", old_ratio, 0.75))
-    goals.append(_goal("import <= 1.3x `import httpx, pydantic`", floor_ratio, 1.3))
+    if imports:
+        lines += ["## Import", "", "| contender | median (range) | ours / it |", "|---|---|---|"]
+        by_name = {row.contender: row for row in imports}
+        ours_import = by_name["ours (both clients)"]
+        for row in imports:
+            ratio = ours_import.median / row.median
+            lines.append(f"| {row.contender} | {_spread(row, _ms)} | {ratio:.2f} |")
+        old_ratio = ours_import.median / by_name["old SDK (both clients)"].median
+        floor_ratio = ours_import.median / by_name["httpx + pydantic"].median
+        goals.append(_goal("import <= 0.75x the old SDK's", old_ratio, 0.75))
+        goals.append(_goal("import <= 1.3x `import httpx, pydantic`", floor_ratio, 1.3))
 
-    for group in ("in-process", "loopback"):
+    for group in sorted({row.group for row in calls}, key=("in-process", "loopback").index):
         lines += [
             "",
             f"## Per call, {group}",
@@ -612,38 +611,40 @@ def write_page(
             goals.append(_goal(f"{scenario}, {group}, async <= 1.15x httpx async", async_ratio, 1.15))
             goals.append(_goal(f"{scenario}, {group}, async no slower than sync", async_sync, 1.0))
 
-    lines += ["", "## Parsing", "", "| contender | median (range) | ours / it |", "|---|---|---|"]
-    parse_by = {row.contender: row for row in parses}
-    for row in parses:
-        lines.append(f"| {row.contender} | {_spread(row, _us)} | {parse_by['ours'].median / row.median:.2f} |")
-    goals.append(
-        _goal("parse a 256-image page <= 2x json.loads", parse_by["ours"].median / parse_by["json.loads"].median, 2.0)
-    )
+    if parses:
+        lines += ["", "## Parsing", "", "| contender | median (range) | ours / it |", "|---|---|---|"]
+        parse_by = {row.contender: row for row in parses}
+        for row in parses:
+            lines.append(f"| {row.contender} | {_spread(row, _us)} | {parse_by['ours'].median / row.median:.2f} |")
+        ratio = parse_by["ours"].median / parse_by["json.loads"].median
+        goals.append(_goal("parse a 256-image page <= 2x json.loads", ratio, 2.0))
     extra = ROOT / "benchmarks" / "parse_models.py"
-    if extra.exists():
+    if parses and extra.exists():
         out = subprocess.run([sys.executable, str(extra)], capture_output=True, text=True, check=False)  # noqa: S603
         lines += ["", "`benchmarks/parse_models.py` (the models' own benchmark) printed:", "", "```text"]
         lines += [*(out.stdout or out.stderr).strip().splitlines()[-30:], "```"]
 
-    lines += [
-        "",
-        "## Upload memory",
-        "",
-        "`upload_images` of lazily generated 10 kB images through an in-process transport, each size in a fresh "
-        "interpreter; peak RSS against the RSS just before the upload.",
-        "",
-        "| images | baseline | peak | above baseline |",
-        "|---|---|---|---|",
-    ]
-    for count, figures in sorted(memory.items()):
-        lines.append(
-            f"| {count:,} | {figures['baseline_mb']:.0f} MB | {figures['peak_mb']:.0f} MB | "
-            f"{figures['above_mb']:.1f} MB |"
-        )
-    if 1_000 in memory and 10_000 in memory:
-        small, large = memory[1_000], memory[10_000]
-        goals.append(_goal("10,000 images: peak RSS <= 1.2x that of 1,000", large["peak_mb"] / small["peak_mb"], 1.2))
-        goals.append(_goal("10,000 images: < 60 MB above the baseline", large["above_mb"] / 60.0, 1.0, strict=True))
+    if memory:
+        lines += [
+            "",
+            "## Upload memory",
+            "",
+            "`upload_images` of lazily generated 10 kB images through an in-process transport, each size in a fresh "
+            "interpreter; peak RSS against the RSS just before the upload.",
+            "",
+            "| images | baseline | peak | above baseline |",
+            "|---|---|---|---|",
+        ]
+        for count, figures in sorted(memory.items()):
+            lines.append(
+                f"| {count:,} | {figures['baseline_mb']:.0f} MB | {figures['peak_mb']:.0f} MB | "
+                f"{figures['above_mb']:.1f} MB |"
+            )
+        if 1_000 in memory and 10_000 in memory:
+            small, large = memory[1_000], memory[10_000]
+            growth = large["peak_mb"] / small["peak_mb"]
+            goals.append(_goal("10,000 images: peak RSS <= 1.2x that of 1,000", growth, 1.2))
+            goals.append(_goal("10,000 images: < 60 MB above the baseline", large["above_mb"] / 60.0, 1.0, strict=True))
 
     lines += [
         "",
@@ -676,6 +677,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="three rounds, fewer calls; writes nothing by default")
     parser.add_argument("--rounds", type=int, help="rounds per row (default 9, quick 3)")
     parser.add_argument("--out", type=Path, help="where to write the page (default docs/performance.md)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=SECTIONS,
+        help="measure only this part (may be repeated); with it the page is written only if --out is given",
+    )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--upload-memory", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--upload-trace", type=int, help=argparse.SUPPRESS)
@@ -688,20 +695,19 @@ def main() -> None:
         return
     started = time.perf_counter()
     rounds = options.rounds or (3 if options.quick else 9)
-    out = options.out or (None if options.quick else DOC)
+    sections = set(options.only or SECTIONS)
+    out = options.out or (None if options.quick or options.only else DOC)
     small_calls, page_calls = (40, 6) if options.quick else (150, 20)
 
     print(f"import ({rounds} rounds)...", flush=True)
-    imports = import_rows(rounds)
+    imports = import_rows(rounds) if "import" in sections else []
     _patch_requests_for_in_process()
     loop = asyncio.new_event_loop()
     calls: list[Row] = []
     notes: dict[str, str] = {}
     with CannedServer() as server:
-        for group, endpoint in (
-            ("in-process", f"https://{IN_PROCESS_HOST}"),
-            ("loopback", f"http://127.0.0.1:{server.port}"),
-        ):
+        groups = (("in-process", f"https://{IN_PROCESS_HOST}"), ("loopback", f"http://127.0.0.1:{server.port}"))
+        for group, endpoint in (g for g in groups if g[0] in sections):
             racers = contenders(endpoint, loop, in_process=group == "in-process")
             for scenario in SCENARIOS:
                 print(f"{group}: {scenario}...", flush=True)
@@ -714,18 +720,20 @@ def main() -> None:
                     notes[f"{scenario}, {group}, sync"] = profile_note(lambda ours=ours: ours.run(1))
     loop.close()
     print("parsing...", flush=True)
-    parses = parse_rows(rounds, 8 if options.quick else 20)
+    parses = parse_rows(rounds, 8 if options.quick else 20) if "parse" in sections else []
     print("upload memory...", flush=True)
-    memory = {count: upload_memory(count) for count in ((1_000,) if options.quick else (1_000, 10_000))}
-    largest = max(memory)
-    if memory[largest]["above_mb"] >= 60 or (
-        len(memory) > 1 and memory[largest]["peak_mb"] > 1.2 * memory[1_000]["peak_mb"]
+    counts = (1_000,) if options.quick and not options.only else (1_000, 10_000)
+    memory = {count: upload_memory(count) for count in counts} if "memory" in sections else {}
+    largest = max(memory, default=0)
+    if memory and (
+        memory[largest]["above_mb"] >= 60
+        or (len(memory) > 1 and memory[largest]["peak_mb"] > 1.2 * memory[1_000]["peak_mb"])
     ):
         traced = upload_memory(largest, trace=True)
         notes[f"upload_images of {largest:,} images, memory still held when it returns"] = (
             ", ".join(traced["held_after_upload"]) + f" (the report holds {traced['results']:,} results)"
         )
-    command = "python benchmarks/run.py" + (" --quick" if options.quick else "")
+    command = " ".join(["python benchmarks/run.py", *sys.argv[1:]])
     target = out or Path(os.devnull)
     goals = write_page(target, command, imports, calls, parses, memory, notes, time.perf_counter() - started)
     print("\n".join(goals))
