@@ -7,6 +7,7 @@ import base64
 import gc
 import json
 import pickle
+import tracemalloc
 import uuid
 import weakref
 from collections.abc import Iterator
@@ -198,3 +199,32 @@ def test_emulator_upload_report_matches_what_the_project_stores() -> None:
     assert {r.image.id for r in report.results if r.image} == stored
     assert {again.outcome(n) for n in range(300)} == {ImageOutcome.UNCHANGED}
     assert [r.image.id for r in again.duplicates if r.image] == [r.image.id for r in report.results if r.image]
+
+
+def test_the_images_read_are_let_go_once_their_batch_is_encoded() -> None:
+    """While a batch is on the wire only its base64 is held; of the images read, only the next batch's first."""
+    size = 100_000
+    held: list[int] = []
+
+    def read() -> Iterator[bytes]:
+        for n in range(50):
+            yield b"\xff\xd8\xff" + n.to_bytes(4, "big") + bytes(size)  # the line the images are made on
+
+    made_here = tracemalloc.Filter(True, __file__, read.__code__.co_firstlineno + 2)
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        snapshot = tracemalloc.take_snapshot().filter_traces([made_here])
+        held.append(sum(stat.size for stat in snapshot.statistics("lineno")) // size)
+        count = len(json.loads(request.content)["images"])
+        results = [{"status": "OK", "image": stored_image()} for _ in range(count)]
+        return httpx.Response(200, json={"isBatchSuccessful": True, "images": results})
+
+    http = httpx.Client(transport=httpx.MockTransport(answer))
+    tracemalloc.start()
+    try:
+        with TrainingClient(ENDPOINT, KEY, http_client=http, rate_limits=RateLimits.none()) as client:
+            report = client.upload_images(PROJECT, read(), max_batch_images=10)
+    finally:
+        tracemalloc.stop()
+    assert report.ok and report.batches == 5
+    assert held == [1, 1, 1, 1, 0]

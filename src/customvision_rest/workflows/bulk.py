@@ -696,6 +696,7 @@ class _Upload:
             pending.names.append(name)
             pending.tags |= entry_tags
             pending.size += entry_size
+            del item, entry  # the batch holds them, and lets them go once they are encoded
         if pending.entries:
             self.batched_until = pending.first + len(pending.entries)
             yield pending
@@ -703,9 +704,13 @@ class _Upload:
 
     def work(self, batch: _Batch) -> Workflow[_BatchAnswer]:
         body = ImageFileCreateBatch(images=batch.entries, metadata=self.metadata)
-        upload = TrainingOperations.create_images_from_files.build(self.client, self.project, body)
-        del body  # the operation has the JSON to send; the bytes are the batch's
-        summary, kept = yield from call(_keeping_body(upload))
+        upload = _keeping_body(TrainingOperations.create_images_from_files.build(self.client, self.project, body))
+        # The operation holds the images in base64, which is what every attempt sends: the bytes read are not
+        # needed any more, and a batch can be 48 MB of them.
+        del body
+        batch.entries = [entry.model_copy(update={"contents": b""}) for entry in batch.entries]
+        summary, kept = yield from call(upload)
+        del upload
         answer = _BatchAnswer(summary, kept, [])
         stale: list[_Stale] = []
         for offset, result in enumerate(summary.images[: len(batch.entries)]):
