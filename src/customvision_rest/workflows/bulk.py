@@ -16,6 +16,7 @@ regions and metadata asked for. When it stops early, :class:`UploadIncompleteErr
 
 from __future__ import annotations
 
+import bisect
 import concurrent.futures
 import dataclasses
 import enum
@@ -373,6 +374,8 @@ class _Answered:
 
     first: int
     """The input position of the batch's first image."""
+    arrival: int
+    """How many answers came before this one."""
     statuses: tuple[ImageCreateStatus, ...]
     """The status of each image answered, at most as many as were sent."""
     body: bytes
@@ -381,6 +384,10 @@ class _Answered:
     def summary(self) -> ImageCreateSummary:
         # The same validation the operation ran on the answer, so the models are equal to the ones it gave.
         return ImageCreateSummary.model_validate_json(zlib.decompress(self.body))
+
+
+def _first(answered: _Answered) -> int:
+    return answered.first
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -409,7 +416,7 @@ class UploadReport:
     not_attempted: list[int]
     unread_from: int | None
     read: int
-    _answered: list[_Answered]
+    _answered: list[_Answered]  # in input order
     _summaries: list[ImageCreateSummary] | None
     _results: list[ImageCreateResult] | None
 
@@ -519,28 +526,33 @@ class UploadReport:
 
     def _expand(self) -> None:
         """Build the summaries and results not given or built yet, from the same answers (the same objects)."""
-        summaries = [answered.summary() for answered in self._answered]
+        built = [(answered, answered.summary()) for answered in self._answered]
         if self._results is None:
-            batches = sorted(zip(self._answered, summaries, strict=True), key=lambda pair: pair[0].first)
-            self._results = [r for answered, summary in batches for r in summary.images[: len(answered.statuses)]]
+            self._results = [r for answered, summary in built for r in summary.images[: len(answered.statuses)]]
         if self._summaries is None:
-            self._summaries = summaries
+            self._summaries = [summary for _, summary in sorted(built, key=lambda pair: pair[0].arrival)]
 
     def _each_result(self) -> Iterator[tuple[int, ImageCreateResult]]:
         """Every answered image with its input position, in input order, built one batch at a time."""
         if not self._answered:  # a report made by hand, not by an upload
             yield from enumerate(self._results or [])
             return
-        for answered in sorted(self._answered, key=lambda a: a.first):
+        for answered in self._answered:
             images = answered.summary().images[: len(answered.statuses)]
             yield from enumerate(images, answered.first)
 
     def _status(self, position: int) -> ImageCreateStatus | None:
         """The service's status for the input image at ``position``, or ``None`` when none answered it."""
-        for answered in self._answered:
-            if answered.first <= position < answered.first + len(answered.statuses):
-                return answered.statuses[position - answered.first]
-        return None
+        index = bisect.bisect_right(self._answered, position, key=_first) - 1
+        if index < 0:
+            return None
+        answered = self._answered[index]
+        offset = position - answered.first
+        return answered.statuses[offset] if offset < len(answered.statuses) else None
+
+    def _keep(self, first: int, statuses: tuple[ImageCreateStatus, ...], body: bytes) -> None:
+        """Keep one batch's answer, in input order (batches sent together may be answered in any order)."""
+        bisect.insort(self._answered, _Answered(first, len(self._answered), statuses, body), key=_first)
 
     def _stored(self) -> int:
         """How many answered images are in the project, without building the answers."""
@@ -746,7 +758,7 @@ class _Upload:
         report = self.report
         images = answer.summary.images[: len(batch.entries)]
         # Only the refused images keep their models; the others are rebuilt from the body when read.
-        report._answered.append(_Answered(batch.first, tuple(result.status for result in images), answer.body))
+        report._keep(batch.first, tuple(result.status for result in images), answer.body)
         for offset, result in enumerate(images):
             if not result.is_success:
                 report.failed.append(UploadFailure(batch.first + offset, batch.names[offset], result))
