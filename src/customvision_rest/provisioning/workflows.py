@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .._exceptions import APIStatusError, ClientValidationError, CustomVisionError, NotFoundError
 from ..core.credentials import KeyCredential
@@ -121,6 +121,38 @@ class _Deadline:
 
     def left(self, current: float) -> float | None:
         return None if self._end is None else max(0.0, self._end - current)
+
+
+class _AccountArguments(NamedTuple):
+    """The arguments that name and shape an account, each checked before anything is sent."""
+
+    subscription: str
+    group: str
+    name: str
+    kind: ResourceKind
+    region: str
+    sku: str
+    limit: float | None
+
+
+def _check_account_arguments(
+    subscription_id: str,
+    resource_group: str,
+    account_name: str,
+    kind: ResourceKind | str,
+    location: str,
+    sku: str,
+    timeout: float | None,
+) -> _AccountArguments:
+    return _AccountArguments(
+        check_subscription(subscription_id),
+        check_resource_group(resource_group),
+        check_account_name(account_name),
+        check_kind(kind),
+        check_location(location),
+        check_sku(sku),
+        _check_timeout(timeout),
+    )
 
 
 def _check_timeout(timeout: float | None) -> float | None:
@@ -252,14 +284,10 @@ class ProvisioningWorkflows(ManagementOperations):
         timeout: float | None,
         progress: AccountProgress | None,
     ) -> Workflow[Account]:
-        subscription = check_subscription(subscription_id)
-        group = check_resource_group(resource_group)
-        name = check_account_name(account_name)
-        account_kind = check_kind(kind)
-        region = check_location(location)
-        tier = check_sku(sku)
+        subscription, group, name, account_kind, region, tier, limit = _check_account_arguments(
+            subscription_id, resource_group, account_name, kind, location, sku, timeout
+        )
         subdomain = None if custom_subdomain is None else check_subdomain(custom_subdomain)
-        limit = _check_timeout(timeout)
         properties: dict[str, Any] = {}
         if subdomain is not None:
             properties["customSubDomainName"] = subdomain
@@ -410,14 +438,10 @@ class ProvisioningWorkflows(ManagementOperations):
         timeout: float | None,
         progress: AccountProgress | None,
     ) -> Workflow[Resource]:
-        subscription = check_subscription(subscription_id)
-        group = check_resource_group(resource_group)
-        name = check_account_name(account_name)
-        account_kind = check_kind(kind)
-        region = check_location(location)
-        check_sku(sku)
+        subscription, group, name, account_kind, region, _, limit = _check_account_arguments(
+            subscription_id, resource_group, account_name, kind, location, sku, timeout
+        )
         subdomain = check_subdomain(custom_subdomain if custom_subdomain is not None else name.lower())
-        limit = _check_timeout(timeout)
         started = yield from now()
         account = yield from self._find_account(subscription, group, name)
         if account is not None and account.kind != account_kind.value:
