@@ -6,17 +6,20 @@ time: the import benchmark (``benchmarks/run.py --only import``) measures the ti
 
 from __future__ import annotations
 
+import inspect
 import json
 import subprocess
 import sys
 import textwrap
+import typing
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from customvision_rest import TrainingClient, models
+from customvision_rest import AsyncPredictionClient, AsyncTrainingClient, PredictionClient, TrainingClient, models
+from customvision_rest.models import Tag
 
 
 def run(code: str) -> Any:
@@ -128,6 +131,38 @@ def test_a_signature_shows_the_real_types_of_names_imported_for_type_checkers_on
         """
     )
     assert result == ["customvision_rest.models.prediction", "ImagePrediction"]
+
+
+def _annotation_parts(annotation: Any) -> list[Any]:
+    """The annotation and every type argument in it, recursively (``X | None`` gives ``X`` and ``None``)."""
+    parts = [annotation]
+    for argument in typing.get_args(annotation):
+        parts += _annotation_parts(argument)
+    return parts
+
+
+def test_no_client_method_signature_names_a_type_of_httpx_or_pydantic_or_leaves_one_as_text() -> None:
+    """The names imported for type checkers only resolve to the package's own types (pydantic has a ``Tag``)."""
+    wrong: list[str] = []
+    for client_class in (TrainingClient, AsyncTrainingClient, PredictionClient, AsyncPredictionClient):
+        client = client_class("https://example.cognitiveservices.azure.com", "key")
+        for name in dir(client_class):
+            method = getattr(client, name)
+            if name.startswith("_") or not callable(method) or not hasattr(method, "__signature__"):
+                continue
+            signature = inspect.signature(method)
+            parts = [p.annotation for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
+            # Pagers (iter_*) state their result as text by design: Iterator[X] written as the builder names X.
+            result = signature.return_annotation
+            parts += [] if name.startswith("iter_") and isinstance(result, str) else [result]
+            for part in (each for annotation in parts for each in _annotation_parts(annotation)):
+                home = getattr(part, "__module__", "") or ""
+                if isinstance(part, str) or home.split(".")[0] in ("httpx", "pydantic"):
+                    wrong.append(f"{client_class.__name__}.{name}: {part!r}")
+    assert wrong == []
+    assert (
+        inspect.signature(TrainingClient("https://x.cognitiveservices.azure.com", "k").get_tag).return_annotation is Tag
+    )
 
 
 @pytest.fixture(scope="module")

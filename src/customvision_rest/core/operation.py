@@ -313,7 +313,7 @@ class ClientMethod:
 def _type_hints(build: Callable[..., Any]) -> dict[str, Any]:
     """The builder's annotations evaluated one by one; one that names something unknown stays as text.
 
-    Names imported only for type checkers (the models, httpx) are looked up in the modules the builder's module
+    Names imported only for type checkers (the models) are looked up in the modules the builder's module
     imports on first use, which are imported then: a signature shows the real types, as if imported eagerly.
     """
     namespace = getattr(build, "__globals__", {})
@@ -324,9 +324,17 @@ def _type_hints(build: Callable[..., Any]) -> dict[str, Any]:
         return {name: _evaluated(text, namespace, lazy) for name, text in getattr(build, "__annotations__", {}).items()}
 
 
+_PACKAGE = __name__.split(".")[0]
+
+
 class _LazyNames(dict[str, Any]):
     """The local namespace annotations are evaluated in: empty, but a name missing from the module's globals
-    is looked up in the module's :class:`~customvision_rest.core.lazy.LazyModule` stand-ins, in their order."""
+    is looked up in the stand-ins (:class:`~customvision_rest.core.lazy.LazyModule`) the module has for this
+    package's own modules, in their order.
+
+    Not in httpx's or pydantic's: their names are written qualified (``httpx.Response``), and a bare name may
+    mean something else there (pydantic has a ``Tag`` too).
+    """
 
     def __init__(self, namespace: Mapping[str, Any]) -> None:
         super().__init__()
@@ -335,7 +343,9 @@ class _LazyNames(dict[str, Any]):
     def __missing__(self, name: str) -> Any:
         # Locals come first in eval: leave the module's own names and the builtins to the globals.
         if name not in self._namespace and not hasattr(builtins, name):
-            for module in [value for value in self._namespace.values() if isinstance(value, LazyModule)]:
+            for module in list(self._namespace.values()):
+                if not isinstance(module, LazyModule) or not module.__name__.startswith(f"{_PACKAGE}."):
+                    continue
                 try:
                     return getattr(module, name)
                 except AttributeError:
