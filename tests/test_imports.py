@@ -57,6 +57,34 @@ def test_importing_the_package_and_its_clients_imports_neither_httpx_nor_pydanti
     assert heavy(loaded) == []
 
 
+def test_a_stand_in_imports_its_module_on_the_first_attribute_read_and_keeps_the_name() -> None:
+    result = run(
+        """
+        import json, sys
+        from customvision_rest.core.lazy import is_lazy_module, lazy_module
+        colorsys = lazy_module("colorsys")
+        before = "colorsys" in sys.modules
+        function = colorsys.rgb_to_hsv
+        try:
+            colorsys.no_such_function
+        except AttributeError as error:
+            missing = str(error)
+        json.dump({
+            "before": before,
+            "after": "colorsys" in sys.modules,
+            "same": function is sys.modules["colorsys"].rgb_to_hsv,
+            "kept": "rgb_to_hsv" in vars(colorsys),
+            "lazy": [is_lazy_module(colorsys), is_lazy_module(sys.modules["colorsys"])],
+            "missing": missing,
+        }, sys.stdout)
+        """
+    )
+    assert result["before"] is False
+    assert result["after"] and result["same"] and result["kept"]
+    assert result["lazy"] == [True, False]
+    assert "no_such_function" in result["missing"]
+
+
 def test_the_exceptions_import_neither_httpx_nor_pydantic() -> None:
     loaded = loaded_after("import customvision_rest._exceptions")
     assert "customvision_rest._exceptions" in loaded

@@ -20,7 +20,7 @@ from collections.abc import Callable, Coroutine, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
-from .lazy import LazyModule
+from .lazy import is_lazy_module
 from .redaction import redact
 
 if TYPE_CHECKING:
@@ -329,7 +329,7 @@ _PACKAGE = __name__.split(".")[0]
 
 class _LazyNames(dict[str, Any]):
     """The local namespace annotations are evaluated in: empty, but a name missing from the module's globals
-    is looked up in the stand-ins (:class:`~customvision_rest.core.lazy.LazyModule`) the module has for this
+    is looked up in the stand-ins (:func:`~customvision_rest.core.lazy.lazy_module`) the module has for this
     package's own modules, in their order.
 
     Not in httpx's or pydantic's: their names are written qualified (``httpx.Response``), and a bare name may
@@ -344,7 +344,7 @@ class _LazyNames(dict[str, Any]):
         # Locals come first in eval: leave the module's own names and the builtins to the globals.
         if name not in self._namespace and not hasattr(builtins, name):
             for module in list(self._namespace.values()):
-                if not isinstance(module, LazyModule) or not module.__name__.startswith(f"{_PACKAGE}."):
+                if not is_lazy_module(module) or not module.__name__.startswith(f"{_PACKAGE}."):
                     continue
                 try:
                     return getattr(module, name)
