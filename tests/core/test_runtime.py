@@ -400,9 +400,10 @@ def test_threads_racing_to_the_first_request_open_one_pool() -> None:
     opened: list[httpx.Client] = []
 
     class CountingClient(PredictionClient):
-        def _new_http_client(self) -> httpx.Client:
+        @staticmethod
+        def _new_http_client() -> httpx.Client:
             time.sleep(0.05)  # building an SSL context takes a while: let the other threads arrive
-            opened.append(super()._new_http_client())
+            opened.append(PredictionClient._new_http_client())
             return opened[-1]
 
     with respx.mock(base_url=ENDPOINT) as mock:

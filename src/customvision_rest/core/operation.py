@@ -15,6 +15,7 @@ from __future__ import annotations
 import builtins
 import inspect
 import re
+import types
 import typing
 from collections.abc import Callable, Coroutine, Generator, Mapping
 from dataclasses import dataclass, field
@@ -231,6 +232,7 @@ class AsyncRunner:
 
 _Method = TypeVar("_Method", bound="ClientMethod")
 _SIGNATURE_CACHE = "_signatures"
+_FUNCTION_CACHE = "_functions"
 
 
 class _ClassSignature:
@@ -245,7 +247,7 @@ class ClientMethod:
 
     A bound method is a plain function on a sync client and a coroutine function on an async one, named and
     documented like the builder, with a signature that has no ``self`` and the real result type. Subclasses
-    say how a bound method runs the builder (:meth:`_bind_sync`, :meth:`_bind_async`) and what it returns
+    say how a bound method runs the builder (:meth:`_sync_function`, :meth:`_async_function`) and what it returns
     (:meth:`_result_annotation`).
     """
 
@@ -261,21 +263,31 @@ class ClientMethod:
         self._name = name
 
     def _bind(self, instance: Any) -> Any:
-        asynchronous = isinstance(instance, AsyncRunner)
-        bound = self._bind_async(instance) if asynchronous else self._bind_sync(instance)
-        bound.__name__ = self.__name__
-        bound.__qualname__ = f"{type(instance).__name__}.{self._name}"
-        bound.__module__ = self.__module__
-        bound.__doc__ = self.__doc__
-        bound.__signature__ = self._signature(asynchronous, with_self=False)  # type: ignore[attr-defined]
-        # Cache on the instance: later look-ups find the bound method without calling this again.
-        instance.__dict__[self._name] = bound
-        return bound
+        # A method object made at each look-up, as Python's own methods are: caching it on the instance would
+        # tie the client into a reference cycle, so a dropped client (and its pool) would wait for the collector.
+        return types.MethodType(self._function(type(instance), isinstance(instance, AsyncRunner)), instance)
 
-    def _bind_sync(self, instance: Any) -> Callable[..., Any]:
+    def _function(self, owner: type[Any], asynchronous: bool) -> Callable[..., Any]:
+        """The function behind the bound methods of ``owner``'s instances, made once per client class."""
+        functions: dict[tuple[type[Any], bool], Callable[..., Any]] = self.__dict__.setdefault(_FUNCTION_CACHE, {})
+        key = (owner, asynchronous)
+        function = functions.get(key)
+        if function is None:
+            function = self._async_function() if asynchronous else self._sync_function()
+            function.__name__ = self.__name__
+            function.__qualname__ = f"{owner.__name__}.{self._name}"
+            function.__module__ = self.__module__
+            function.__doc__ = self.__doc__
+            function.__signature__ = self._signature(asynchronous, with_self=True)  # type: ignore[attr-defined]
+            functions[key] = function
+        return function
+
+    def _sync_function(self) -> Callable[..., Any]:
+        """A function of the client and the method's arguments that runs the builder, blocking."""
         raise NotImplementedError
 
-    def _bind_async(self, instance: Any) -> Callable[..., Any]:
+    def _async_function(self) -> Callable[..., Any]:
+        """A coroutine function of the client and the method's arguments that runs the builder."""
         raise NotImplementedError
 
     def _result_annotation(self, built: Any, asynchronous: bool) -> Any:
@@ -393,21 +405,19 @@ class _RunnerMethod(ClientMethod, Generic[P, T]):
             return self
         return self._bind(instance)
 
-    def _bind_sync(self, instance: Any) -> Callable[..., Any]:
-        build = self._build
-        runner = getattr(instance, self._runner_method)
+    def _sync_function(self) -> Callable[..., Any]:
+        build, runner = self._build, self._runner_method
 
-        def bound(*args: Any, **kwargs: Any) -> Any:
-            return runner(build(instance, *args, **kwargs))
+        def bound(instance: Any, /, *args: Any, **kwargs: Any) -> Any:
+            return getattr(instance, runner)(build(instance, *args, **kwargs))
 
         return bound
 
-    def _bind_async(self, instance: Any) -> Callable[..., Any]:
-        build = self._build
-        runner = getattr(instance, self._runner_method)
+    def _async_function(self) -> Callable[..., Any]:
+        build, runner = self._build, self._runner_method
 
-        async def bound(*args: Any, **kwargs: Any) -> Any:
-            return await runner(build(instance, *args, **kwargs))
+        async def bound(instance: Any, /, *args: Any, **kwargs: Any) -> Any:
+            return await getattr(instance, runner)(build(instance, *args, **kwargs))
 
         return bound
 

@@ -251,18 +251,18 @@ class BulkMethod(ClientMethod, Generic[P, R]):
     def __get__(self, instance: Any, owner: type[Any] | None = None) -> Any:
         return self if instance is None else self._bind(instance)
 
-    def _bind_sync(self, instance: Any) -> Callable[..., Any]:
+    def _sync_function(self) -> Callable[..., Any]:
         build, default = self._build, self._sync_concurrency
 
-        def run(*args: Any, **kwargs: Any) -> Any:
+        def run(instance: Any, /, *args: Any, **kwargs: Any) -> Any:
             return run_bulk(instance, build(instance, *args, **kwargs), default_concurrency=default)
 
         return run
 
-    def _bind_async(self, instance: Any) -> Callable[..., Any]:
+    def _async_function(self) -> Callable[..., Any]:
         build, default = self._build, self._async_concurrency
 
-        async def run_async(*args: Any, **kwargs: Any) -> Any:
+        async def run_async(instance: Any, /, *args: Any, **kwargs: Any) -> Any:
             return await arun_bulk(instance, build(instance, *args, **kwargs), default_concurrency=default)
 
         return run_async

@@ -159,18 +159,18 @@ class PagerMethod(ClientMethod, Generic[P, T]):
             return self
         return self._bind(instance)
 
-    def _bind_sync(self, instance: Any) -> Callable[..., Any]:
+    def _sync_function(self) -> Callable[..., Any]:
         build = self._build
 
-        def iterate_sync(*args: Any, **kwargs: Any) -> Iterator[T]:
+        def iterate_sync(instance: Any, /, *args: Any, **kwargs: Any) -> Iterator[T]:
             return iterate(instance, build(instance, *args, **kwargs))
 
         return iterate_sync
 
-    def _bind_async(self, instance: Any) -> Callable[..., Any]:
+    def _async_function(self) -> Callable[..., Any]:
         build = self._build
 
-        def iterate_async(*args: Any, **kwargs: Any) -> AsyncIterator[T]:
+        def iterate_async(instance: Any, /, *args: Any, **kwargs: Any) -> AsyncIterator[T]:
             return aiterate(instance, build(instance, *args, **kwargs))
 
         return iterate_async

@@ -263,18 +263,18 @@ class PollerMethod(ClientMethod, Generic[P, T]):
             return self
         return self._bind(instance)
 
-    def _bind_sync(self, instance: Any) -> Callable[..., Any]:
+    def _sync_function(self) -> Callable[..., Any]:
         build = self._build
 
-        def begin(*args: Any, **kwargs: Any) -> Poller[T]:
+        def begin(instance: Any, /, *args: Any, **kwargs: Any) -> Poller[T]:
             return Poller(instance, instance._drive(build(instance, *args, **kwargs)))
 
         return begin
 
-    def _bind_async(self, instance: Any) -> Callable[..., Any]:
+    def _async_function(self) -> Callable[..., Any]:
         build = self._build
 
-        async def begin(*args: Any, **kwargs: Any) -> AsyncPoller[T]:
+        async def begin(instance: Any, /, *args: Any, **kwargs: Any) -> AsyncPoller[T]:
             return AsyncPoller(instance, await instance._drive(build(instance, *args, **kwargs)))
 
         return begin
