@@ -131,6 +131,47 @@ def time_interleaved(runs: dict[str, Callable[[], Any]], rounds: int, calls: int
     return samples
 
 
+def tracked_containers(value: object) -> int:
+    """How many objects the cyclic collector tracks in ``value`` (what it must scan while the result lives)."""
+    seen: set[int] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if id(item) in seen or isinstance(item, type):
+            continue
+        seen.add(id(item))
+        stack.extend(gc.get_referents(item))
+    return sum(1 for item in gc.get_objects() if id(item) in seen)
+
+
+def collector_cost(runs: dict[str, Callable[[], Any]], calls: int) -> dict[str, tuple[list[float], float, int]]:
+    """Per contender and call: collections of each generation, CPU seconds spent in them, containers per result."""
+    counts = [0, 0, 0]
+    spent = [0.0]
+    started = [0.0]
+
+    def watch(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started[0] = time.process_time()
+        else:
+            counts[info["generation"]] += 1
+            spent[0] += time.process_time() - started[0]
+
+    found = {}
+    gc.callbacks.append(watch)
+    try:
+        for name, run in runs.items():
+            gc.collect()
+            counts[:] = [0, 0, 0]
+            spent[0] = 0.0
+            for _ in range(calls):
+                run()
+            found[name] = ([count / calls for count in counts], spent[0] / calls, tracked_containers(run()))
+    finally:
+        gc.callbacks.remove(watch)
+    return found
+
+
 IMPORTS = {
     "pydantic": "import pydantic",
     "httpx + pydantic": "import httpx, pydantic",
@@ -174,7 +215,8 @@ def main(argv: list[str] | None = None) -> None:
     check_same_results(body)
     if args.without_gc:
         gc.disable()
-    samples = time_interleaved(contenders(body), args.rounds, args.calls)
+    runs = contenders(body)
+    samples = time_interleaved(runs, args.rounds, args.calls)
     gc.enable()
     median_base, min_base = statistics.median(samples["json.loads"]), min(samples["json.loads"])
     collector = "off" if args.without_gc else "on"
@@ -189,6 +231,14 @@ def main(argv: list[str] | None = None) -> None:
             f"  {name:<18} {median * 1e3:6.3f} ms {least * 1e3:6.3f} ms   "
             f"{median / median_base:5.2f}x / {least / min_base:5.2f}x"
         )
+    if not args.without_gc:
+        print(f"  where the collector's share goes, {args.calls * 5} calls each (gen0/gen1/gen2 runs per call):")
+        for name, (counts, spent, containers) in collector_cost(runs, args.calls * 5).items():
+            runs_per_call = "/".join(f"{count:.2f}" for count in counts)
+            print(
+                f"  {name:<18} {spent * 1e3:6.3f} ms in collections ({runs_per_call}), "
+                f"{containers:,} tracked containers per result"
+            )
     if args.imports:
         print(f"import in a fresh interpreter: CPU time over {args.imports} interpreters each")
         for name, times in time_imports(args.imports).items():
