@@ -16,9 +16,12 @@ regions and metadata asked for. When it stops early, :class:`UploadIncompleteErr
 
 from __future__ import annotations
 
+import bisect
 import concurrent.futures
+import dataclasses
 import enum
 import os
+import zlib
 from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Sequence, Sized
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +29,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, over
 from uuid import UUID
 
 from .._exceptions import ClientValidationError, OperationFailedError, describe_problem
-from ..core.operation import AsyncRunner, ClientMethod, SyncRunner, Workflow, call, type_argument
+from ..core.operation import AsyncRunner, ClientMethod, Operation, SyncRunner, Workflow, call, type_argument
 from ..core.pipeline import encode_json
 from ..models.training import (
     Image,
@@ -360,7 +363,34 @@ class UploadUpdate:
     metadata_updated: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
+class _Answered:
+    """One batch's answer, kept small: the body as the service sent it, compressed, and each image's status.
+
+    One image's answer (an ``Image`` with three signed addresses, tags, dates) takes about 3 kB as pydantic
+    models and under 200 bytes compressed (its identifiers and signatures are what does not compress); the
+    models are built again, equal to the ones the upload saw, only when someone reads them.
+    """
+
+    first: int
+    """The input position of the batch's first image."""
+    arrival: int
+    """How many answers came before this one."""
+    statuses: tuple[ImageCreateStatus, ...]
+    """The status of each image answered, at most as many as were sent."""
+    body: bytes
+    """The response body, zlib-compressed."""
+
+    def summary(self) -> ImageCreateSummary:
+        # The same validation the operation ran on the answer, so the models are equal to the ones it gave.
+        return ImageCreateSummary.model_validate_json(zlib.decompress(self.body))
+
+
+def _first(answered: _Answered) -> int:
+    return answered.first
+
+
+@dataclass(init=False, repr=False, eq=False)
 class UploadReport:
     """What :meth:`BulkWorkflows.upload_images` did: every image read is accounted for.
 
@@ -369,9 +399,11 @@ class UploadReport:
     attempted (:attr:`not_attempted`); when the upload stopped early, images from :attr:`unread_from` on were
     not even read. A partly failed batch (HTTP 207) never raises: its refused images are in :attr:`failed`.
 
+    The service's answers are kept compressed while the upload runs, so a report of many thousands of images
+    stays small: :attr:`summaries` and :attr:`results` are built from them when first read (then kept), while
+    :meth:`outcome`, :attr:`batches`, :attr:`ok`, :attr:`failed` and the other attributes never need them.
+
     Attributes:
-        summaries: the service's answer to each batch, in the order the answers came.
-        results: every answered image's result, in input order.
         failed: the images refused (any status but ``OK`` and ``OKDuplicate``), with their input positions.
         updated: the images already in the project whose tags, regions or metadata were brought up to date.
         not_attempted: input positions of images read but not confirmed stored, in order.
@@ -379,19 +411,62 @@ class UploadReport:
         read: how many input images were read.
     """
 
-    summaries: list[ImageCreateSummary] = field(default_factory=list)
-    results: list[ImageCreateResult] = field(default_factory=list)
-    failed: list[UploadFailure] = field(default_factory=list)
-    updated: list[UploadUpdate] = field(default_factory=list)
-    not_attempted: list[int] = field(default_factory=list)
-    unread_from: int | None = None
-    read: int = 0
-    _answers: dict[int, ImageCreateResult] = field(default_factory=dict, repr=False, compare=False)
+    failed: list[UploadFailure]
+    updated: list[UploadUpdate]
+    not_attempted: list[int]
+    unread_from: int | None
+    read: int
+    _answered: list[_Answered]  # in input order
+    _summaries: list[ImageCreateSummary] | None
+    _results: list[ImageCreateResult] | None
+
+    def __init__(
+        self,
+        summaries: list[ImageCreateSummary] | None = None,
+        results: list[ImageCreateResult] | None = None,
+        failed: list[UploadFailure] | None = None,
+        updated: list[UploadUpdate] | None = None,
+        not_attempted: list[int] | None = None,
+        unread_from: int | None = None,
+        read: int = 0,
+    ) -> None:
+        self.failed = [] if failed is None else failed
+        self.updated = [] if updated is None else updated
+        self.not_attempted = [] if not_attempted is None else not_attempted
+        self.unread_from = unread_from
+        self.read = read
+        self._answered = []
+        self._summaries = summaries
+        self._results = results
+
+    @property
+    def summaries(self) -> list[ImageCreateSummary]:
+        """The service's answer to each batch, in the order the answers came."""
+        if self._summaries is None:
+            self._expand()
+            assert self._summaries is not None
+        return self._summaries
+
+    @summaries.setter
+    def summaries(self, value: list[ImageCreateSummary]) -> None:
+        self._summaries = value
+
+    @property
+    def results(self) -> list[ImageCreateResult]:
+        """Every answered image's result, in input order."""
+        if self._results is None:
+            self._expand()
+            assert self._results is not None
+        return self._results
+
+    @results.setter
+    def results(self, value: list[ImageCreateResult]) -> None:
+        self._results = value
 
     @property
     def batches(self) -> int:
         """How many upload requests were answered."""
-        return len(self.summaries)
+        return len(self._answered) if self._summaries is None else len(self._summaries)
 
     @property
     def succeeded(self) -> list[ImageCreateResult]:
@@ -412,12 +487,12 @@ class UploadReport:
         """What became of the input image at ``position``."""
         if any(f.position == position for f in self.failed):
             return ImageOutcome.REFUSED
-        if position in self.not_attempted or position not in self._answers:
+        status = self._status(position)
+        if status is None or position in self.not_attempted:
             return ImageOutcome.NOT_ATTEMPTED
         if any(u.position == position for u in self.updated):
             return ImageOutcome.UPDATED
-        answer = self._answers[position]
-        return ImageOutcome.UNCHANGED if answer.status == ImageCreateStatus.OK_DUPLICATE else ImageOutcome.CREATED
+        return ImageOutcome.UNCHANGED if status == ImageCreateStatus.OK_DUPLICATE else ImageOutcome.CREATED
 
     def describe_failures(self) -> str:
         """A readable multi-line account of the images not stored (position, name, status); empty if none."""
@@ -432,8 +507,59 @@ class UploadReport:
             return ""
         return f"{len(self.failed)} of {self.read} images failed:\n" + "\n".join(lines)
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, UploadReport):
+            return NotImplemented
+        return self._compared() == other._compared()
+
+    def __repr__(self) -> str:
+        # Counts only: the answers may be thousands of images, and building them to print them is not wanted.
+        stored = self._stored() if self._results is None else len(self.succeeded)
+        return (
+            f"UploadReport(read={self.read}, batches={self.batches}, stored={stored}, failed={len(self.failed)}, "
+            f"updated={len(self.updated)}, not_attempted={len(self.not_attempted)}, unread_from={self.unread_from})"
+        )
+
+    def _compared(self) -> tuple[Any, ...]:
+        lists = (self.summaries, self.results, self.failed, self.updated, self.not_attempted)
+        return (*lists, self.unread_from, self.read)
+
+    def _expand(self) -> None:
+        """Build the summaries and results not given or built yet, from the same answers (the same objects)."""
+        built = [(answered, answered.summary()) for answered in self._answered]
+        if self._results is None:
+            self._results = [r for answered, summary in built for r in summary.images[: len(answered.statuses)]]
+        if self._summaries is None:
+            self._summaries = [summary for _, summary in sorted(built, key=lambda pair: pair[0].arrival)]
+
+    def _each_result(self) -> Iterator[tuple[int, ImageCreateResult]]:
+        """Every answered image with its input position, in input order, built one batch at a time."""
+        if not self._answered:  # a report made by hand, not by an upload
+            yield from enumerate(self._results or [])
+            return
+        for answered in self._answered:
+            images = answered.summary().images[: len(answered.statuses)]
+            yield from enumerate(images, answered.first)
+
+    def _status(self, position: int) -> ImageCreateStatus | None:
+        """The service's status for the input image at ``position``, or ``None`` when none answered it."""
+        index = bisect.bisect_right(self._answered, position, key=_first) - 1
+        if index < 0:
+            return None
+        answered = self._answered[index]
+        offset = position - answered.first
+        return answered.statuses[offset] if offset < len(answered.statuses) else None
+
+    def _keep(self, first: int, statuses: tuple[ImageCreateStatus, ...], body: bytes) -> None:
+        """Keep one batch's answer, in input order (batches sent together may be answered in any order)."""
+        bisect.insort(self._answered, _Answered(first, len(self._answered), statuses, body), key=_first)
+
+    def _stored(self) -> int:
+        """How many answered images are in the project, without building the answers."""
+        stored = (ImageCreateStatus.OK, ImageCreateStatus.OK_DUPLICATE)
+        return sum(status in stored for answered in self._answered for status in answered.statuses)
+
     def _seal(self) -> None:
-        self.results = [self._answers[p] for p in sorted(self._answers)]
         self.failed.sort(key=lambda f: f.position)
         self.updated.sort(key=lambda u: u.position)
         self.not_attempted.sort()
@@ -480,6 +606,7 @@ class _Batch:
 @dataclass
 class _BatchAnswer:
     summary: ImageCreateSummary
+    body: bytes  # the response body, compressed
     updates: list[UploadUpdate]
     error: Exception | None = None
     outdated: list[int] = field(default_factory=list)
@@ -581,6 +708,7 @@ class _Upload:
             pending.names.append(name)
             pending.tags |= entry_tags
             pending.size += entry_size
+            del item, entry  # the batch holds them, and lets them go once they are encoded
         if pending.entries:
             self.batched_until = pending.first + len(pending.entries)
             yield pending
@@ -588,8 +716,14 @@ class _Upload:
 
     def work(self, batch: _Batch) -> Workflow[_BatchAnswer]:
         body = ImageFileCreateBatch(images=batch.entries, metadata=self.metadata)
-        summary = yield from call(TrainingOperations.create_images_from_files.build(self.client, self.project, body))
-        answer = _BatchAnswer(summary, [])
+        upload = _keeping_body(TrainingOperations.create_images_from_files.build(self.client, self.project, body))
+        # The operation holds the images in base64, which is what every attempt sends: the bytes read are not
+        # needed any more, and a batch can be 48 MB of them.
+        del body
+        batch.entries = [entry.model_copy(update={"contents": b""}) for entry in batch.entries]
+        summary, kept = yield from call(upload)
+        del upload
+        answer = _BatchAnswer(summary, kept, [])
         stale: list[_Stale] = []
         for offset, result in enumerate(summary.images[: len(batch.entries)]):
             if result.status == ImageCreateStatus.OK_DUPLICATE and result.image is not None and result.image.id:
@@ -622,14 +756,14 @@ class _Upload:
 
     def done(self, batch: _Batch, answer: _BatchAnswer) -> None:
         report = self.report
-        report.summaries.append(answer.summary)
-        for offset, result in enumerate(answer.summary.images[: len(batch.entries)]):
-            position = batch.first + offset
-            report._answers[position] = result
+        images = answer.summary.images[: len(batch.entries)]
+        # Only the refused images keep their models; the others are rebuilt from the body when read.
+        report._keep(batch.first, tuple(result.status for result in images), answer.body)
+        for offset, result in enumerate(images):
             if not result.is_success:
-                report.failed.append(UploadFailure(position, batch.names[offset], result))
+                report.failed.append(UploadFailure(batch.first + offset, batch.names[offset], result))
         # An answer shorter than the batch leaves its last images unaccounted for: they are not confirmed.
-        unanswered = range(batch.first + len(answer.summary.images), batch.first + len(batch.entries))
+        unanswered = range(batch.first + len(images), batch.first + len(batch.entries))
         report.not_attempted.extend(unanswered)
         report.updated.extend(answer.updates)
         if answer.error is not None:
@@ -654,7 +788,7 @@ class _Upload:
         cause = stopped or (self.errors[0] if self.errors else None)
         if cause is None:
             return report
-        stored = len(report.succeeded)
+        stored = report._stored()
         unread = "" if report.unread_from is None else f"; input not read from #{report.unread_from}"
         raise UploadIncompleteError(
             f"upload stopped: {stored} of {report.read} images read are stored, {len(report.failed)} refused, "
@@ -662,6 +796,20 @@ class _Upload:
             "calling again with the same input finishes it",
             result=report,
         ) from cause
+
+
+def _keeping_body(upload: Operation[ImageCreateSummary]) -> Operation[tuple[ImageCreateSummary, bytes]]:
+    """The upload, answering its summary and its response body compressed, for the report to keep."""
+    parse = upload.parse
+
+    def parse_and_keep(response: Any) -> tuple[ImageCreateSummary, bytes]:
+        return parse(response), zlib.compress(response.content)
+
+    # replace() keeps the result type it was given: say the new one through Any.
+    keeping: Any = parse_and_keep
+    changed: Any = dataclasses.replace(upload, parse=keeping)
+    kept: Operation[tuple[ImageCreateSummary, bytes]] = changed
+    return kept
 
 
 def _read_entry(

@@ -469,10 +469,9 @@ class _DatasetUploadWork:
                 report = upload.finish(cause)
             except UploadIncompleteError as error:
                 report, incomplete = error.report, incomplete or error
-            for position, entry in enumerate(entries):
-                answer = report._answers.get(position)
-                if answer is not None and answer.is_success and answer.image is not None and answer.image.id:
-                    self.result.image_ids[entry["id"]] = str(answer.image.id)
+            for position, answer in report._each_result():
+                if answer.is_success and answer.image is not None and answer.image.id:
+                    self.result.image_ids[entries[position]["id"]] = str(answer.image.id)
             self.result.failed.extend(
                 replace(failure, position=self.positions[entries[failure.position]["id"]]) for failure in report.failed
             )
