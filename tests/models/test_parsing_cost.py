@@ -17,7 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 
 import service_bodies
 from customvision_rest.models import UtcDatetime
-from customvision_rest.models._base import NaiveUtcDatetime
+from customvision_rest.models._base import OffsetlessUtcDatetime
 from customvision_rest.models.training import Image, ImageMetadataUpdateEntry, Iteration
 
 IMAGE = {
@@ -77,7 +77,7 @@ DATETIME_FORMS: list[tuple[object, datetime]] = [
 ]
 
 
-@pytest.mark.parametrize("kind", [UtcDatetime, NaiveUtcDatetime])
+@pytest.mark.parametrize("kind", [UtcDatetime, OffsetlessUtcDatetime])
 @pytest.mark.parametrize(("given", "expected"), DATETIME_FORMS)
 def test_every_form_of_datetime_reads_as_utc(given: object, expected: datetime, kind: object) -> None:
     value = TypeAdapter(kind).validate_python(given)
@@ -96,7 +96,7 @@ def test_every_form_of_datetime_in_an_answer_reads_as_utc(given: object, expecte
     for value in (image.created, image.tags[0].created, image.regions[0].created):
         assert value == expected
         assert value is not None and value.utcoffset() == timedelta(0)
-    for kind in (UtcDatetime, NaiveUtcDatetime):  # the same forms, whichever the field expects first
+    for kind in (UtcDatetime, OffsetlessUtcDatetime):  # the same forms, whichever the field expects first
         value = TypeAdapter(kind).validate_json(json.dumps(given))
         assert value == expected
         assert value.utcoffset() == timedelta(0)
@@ -105,7 +105,7 @@ def test_every_form_of_datetime_in_an_answer_reads_as_utc(given: object, expecte
 @pytest.mark.parametrize(
     "bad", ["garbage", "", "2019-13-45T01:31:11", "2019-13-45T01:31:11.6094494", "2019-03-21T01:31:11+25:00", None]
 )
-@pytest.mark.parametrize("kind", [UtcDatetime, NaiveUtcDatetime])
+@pytest.mark.parametrize("kind", [UtcDatetime, OffsetlessUtcDatetime])
 def test_a_bad_datetime_is_refused_with_one_error(bad: object, kind: object) -> None:
     with pytest.raises(ValidationError) as caught:
         TypeAdapter(kind).validate_python(bad)

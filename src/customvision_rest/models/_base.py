@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJson
 from pydantic.alias_generators import to_camel
 from pydantic_core import core_schema
 
-__all__ = ["CustomVisionModel", "NaiveUtcDatetime", "NullAsEmpty", "OpenEnum", "UtcDatetime"]
+__all__ = ["CustomVisionModel", "NullAsEmpty", "OffsetlessUtcDatetime", "OpenEnum", "UtcDatetime"]
 
 
 class CustomVisionModel(BaseModel):
@@ -216,7 +216,7 @@ class _Utc:
 UtcDatetime = Annotated[datetime, _Utc(naive_first=False)]
 """A datetime that is always timezone-aware and in UTC, whatever form the service wrote it in."""
 
-NaiveUtcDatetime = Annotated[datetime, _Utc(naive_first=True)]
+OffsetlessUtcDatetime = Annotated[datetime, _Utc(naive_first=True)]
 """:data:`UtcDatetime` of a field the service writes with no offset (images, their tags and regions): faster there."""
 
 
