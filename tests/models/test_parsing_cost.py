@@ -10,15 +10,17 @@ import json
 import subprocess
 import sys
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
 import service_bodies
-from customvision_rest.models import UtcDatetime
+from customvision_rest.models import UtcDatetime, _base
 from customvision_rest.models._base import OffsetlessUtcDatetime
-from customvision_rest.models.training import Image, ImageMetadataUpdateEntry, Iteration
+from customvision_rest.models.training import Image, ImageMetadataUpdateEntry, Iteration, Project
 
 IMAGE = {
     "id": "fa91437d-39e5-4a9f-99e0-a83e1c2a8b11",
@@ -137,3 +139,37 @@ def test_lists_of_an_answer_dump_and_read_back_unchanged() -> None:
     wire = iteration.model_dump_json(by_alias=True)
     assert '"exportableTo":["ONNX","SomethingNew"]' in wire
     assert Iteration.model_validate_json(wire) == iteration
+
+
+def validators_run_by(read: Callable[[], object]) -> list[str]:
+    """The names of the models' Python validators that ``read`` calls (pydantic-core's own work is not Python)."""
+    called: list[str] = []
+    here = _base.__file__
+
+    def watch(frame: Any, event: str, arg: object) -> None:
+        if event == "call" and frame.f_code.co_filename == here:
+            called.append(frame.f_code.co_name)
+
+    sys.setprofile(watch)
+    try:
+        read()
+    finally:
+        sys.setprofile(None)
+    return called
+
+
+def test_the_services_own_forms_of_datetime_cost_no_text_tests() -> None:
+    """A datetime with ``Z`` (a project) is read in pydantic-core alone; one with no offset (an image) is read
+    after one append, and neither goes through the general reader of every other form."""
+    project = json.dumps(service_bodies.project(uuid.UUID(int=1)))
+    assert project.count('Z"') == 2  # created and lastModified, in the service's form
+    Project.model_validate_json(project)  # the validator is built on first use: not what is counted
+    assert validators_run_by(lambda: Project.model_validate_json(project)) == []
+
+    tag = {"tagId": IMAGE["id"], "created": "2020-11-06T16:15:54.5250542"}
+    image = json.dumps({**service_bodies.stored_image(), "tags": [tag]})
+    Image.model_validate_json(image)
+    assert validators_run_by(lambda: Image.model_validate_json(image)) == ["_assume_utc", "_assume_utc"]
+
+    other_offset = json.dumps({**IMAGE, "created": "2020-11-06T18:15:54+02:00"})
+    assert "_utc_input" in validators_run_by(lambda: Image.model_validate_json(other_offset))
