@@ -27,9 +27,9 @@ def layer_of(path: Path) -> str:
     return path.relative_to(PACKAGE).parts[0]
 
 
-def imported_layers(path: Path) -> set[str]:
-    """The first-level names of this package that a module imports (absolute or relative)."""
-    tree = ast.parse(path.read_text())
+def imported_layers(path: Path, source: str | None = None) -> set[str]:
+    """The first-level names of this package that a module imports (absolute or relative, or on first use)."""
+    tree = ast.parse(source if source is not None else path.read_text())
     depth = len(path.relative_to(PACKAGE).parts) - 1
     layers: set[str] = set()
     for node in ast.walk(tree):
@@ -45,7 +45,22 @@ def imported_layers(path: Path) -> set[str]:
                     layers.update(module[1:2] or [alias.name for alias in node.names])
             elif node.level > depth:
                 layers.update(module[:1] or [alias.name for alias in node.names])
+        elif _is_lazy_import(node):
+            parts = node.args[0].value.split(".")  # type: ignore[attr-defined]
+            if parts[0] == "customvision_rest" and len(parts) > 1:
+                layers.add(parts[1])
     return layers
+
+
+def _is_lazy_import(node: ast.AST) -> bool:
+    """``lazy_module("customvision_rest.x.y")``: an import too, made on first use."""
+    return (
+        isinstance(node, ast.Call)
+        and getattr(node.func, "id", getattr(node.func, "attr", None)) == "lazy_module"
+        and len(node.args) == 1
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    )
 
 
 MODULES = sorted(PACKAGE.rglob("*.py"))
@@ -116,6 +131,12 @@ def test_the_private_import_checker_sees_modules_and_names() -> None:
 def test_the_checker_sees_relative_imports() -> None:
     demo = PACKAGE / "cli" / "demo.py"
     assert {"emulator", "models"} <= imported_layers(demo)
+
+
+def test_the_checker_sees_imports_made_on_first_use() -> None:
+    module = PACKAGE / "core" / "example.py"
+    source = 'models = lazy_module("customvision_rest.models.training")\nhttpx = lazy_module("httpx")\n'
+    assert imported_layers(module, source) == {"models"}
 
 
 def test_library_import_does_not_load_emulator_or_numpy() -> None:

@@ -32,12 +32,18 @@ httpcore hold the request's headers in their local variables) and a request that
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-import pydantic
-
+from .core.lazy import lazy_module
 from .core.redaction import redact, redact_value
+
+if TYPE_CHECKING:
+    import httpx
+    import pydantic
+else:
+    # Only errors need them, and by then the call has imported them: importing the package must not.
+    httpx = lazy_module("httpx")
+    pydantic = lazy_module("pydantic")
 
 __all__ = [
     "APIConnectionError",

@@ -17,7 +17,7 @@ import respx
 from customvision_rest import AsyncTrainingClient, ClientValidationError, Resource, TrainingClient
 from customvision_rest.emulator import Emulator, synthetic_fruit
 from customvision_rest.models.training import Region
-from customvision_rest.operations.training import MAX_TRAINING_IMAGE_BYTES
+from customvision_rest.operations.limits import MAX_TRAINING_IMAGE_BYTES
 from customvision_rest.workflows.bulk import ImageToUpload, UploadIncompleteError, UploadReport
 from service_bodies import stored_image
 

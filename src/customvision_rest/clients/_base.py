@@ -11,18 +11,26 @@ import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, Generic, TypeVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .._exceptions import ConfigurationError, connection_error
 from ..core.credentials import COGNITIVE_SERVICES_SCOPE, BearerToken, describe_credential, is_async_token_credential
+from ..core.lazy import lazy_module
 from ..core.operation import AsyncRunner, Cursor, Operation, ReadClock, Sleep, Step, SyncRunner, Workflow
 from ..core.pipeline import ClientConfig, NeedToken, Transfer, perform
 from ..core.ratelimit import RateLimiter, RateLimits
 from ..core.redaction import install_signature_redaction
 from ..core.resources import Resource, ResourceKind, Role
 from ..core.retry import RetryPolicy, check_max_retries
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ..core import httpx_types
+else:
+    # Imported with the first connection pool: importing a client must not pay for httpx.
+    httpx = lazy_module("httpx")
+    httpx_types = lazy_module("customvision_rest.core.httpx_types")
 
 __all__ = ["AsyncClientBase", "ClientBase", "SyncClientBase"]
 
@@ -77,7 +85,6 @@ class ClientBase(Generic[H, S]):
     _default_api_version: str
     _api_versions: frozenset[str]
     _token_scope: str = COGNITIVE_SERVICES_SCOPE
-    _http_client_type: type[H]
     _closes_pool: bool
 
     def __init__(
@@ -136,6 +143,11 @@ class ClientBase(Generic[H, S]):
 
     def _check_credential(self) -> None:
         """Refuse a credential this kind of client cannot use."""
+
+    @property
+    def _http_client_type(self) -> type[H]:
+        """The kind of ``httpx`` client ``http_client`` must be (a property: httpx is imported on first use)."""
+        raise NotImplementedError
 
     def _new_http_client(self) -> H:
         raise NotImplementedError
@@ -235,10 +247,12 @@ def _resource_for(endpoint: str | Resource, credential: object, role: Role, clie
     return resource
 
 
-class SyncClientBase(ClientBase[httpx.Client, Callable[[float], None]], SyncRunner):
+class SyncClientBase(ClientBase["httpx.Client", Callable[[float], None]], SyncRunner):
     """A blocking client over ``httpx.Client``; use it as a context manager or call :meth:`close`."""
 
-    _http_client_type = httpx.Client
+    @property
+    def _http_client_type(self) -> type[httpx.Client]:
+        return httpx.Client
 
     def _check_credential(self) -> None:
         if is_async_token_credential(self._config.resource.credential):
@@ -346,14 +360,16 @@ class SyncClientBase(ClientBase[httpx.Client, Callable[[float], None]], SyncRunn
         return self._run(step)
 
 
-class AsyncClientBase(ClientBase[httpx.AsyncClient, Callable[[float], Awaitable[Any]]], AsyncRunner):
+class AsyncClientBase(ClientBase["httpx.AsyncClient", Callable[[float], Awaitable[Any]]], AsyncRunner):
     """An asynchronous client over ``httpx.AsyncClient``, for asyncio or trio; use it with ``async with``.
 
     A client belongs to the event loop of its first request (its connections do): make one per
     ``asyncio.run``, or pass ``http_client`` for each loop.
     """
 
-    _http_client_type = httpx.AsyncClient
+    @property
+    def _http_client_type(self) -> type[httpx.AsyncClient]:
+        return httpx.AsyncClient
 
     def _new_http_client(self) -> httpx.AsyncClient:
         _make_sniffio_probe_cheap()
@@ -474,23 +490,12 @@ class AsyncClientBase(ClientBase[httpx.AsyncClient, Callable[[float], Awaitable[
         return await self._run(step)
 
 
-class _NoCookies(httpx.Cookies):
-    """A cookie store that keeps nothing: the Custom Vision APIs use none.
-
-    httpx files every response's cookies through ``http.cookiejar``, which builds urllib request and response
-    adapters for each one: about a fifth of an in-process call. Only pools the client opens itself get this.
-    """
-
-    def extract_cookies(self, response: httpx.Response) -> None:
-        """Keep no cookie."""
-
-
-HC = TypeVar("HC", httpx.Client, httpx.AsyncClient)
+HC = TypeVar("HC", "httpx.Client", "httpx.AsyncClient")
 
 
 def _without_cookies(client: HC) -> HC:
     if isinstance(getattr(client, "_cookies", None), httpx.Cookies):
-        client._cookies = _NoCookies()
+        client._cookies = httpx_types.NoCookies()
     return client
 
 

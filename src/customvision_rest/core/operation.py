@@ -12,16 +12,19 @@ checkers, ``inspect.signature`` and ``help()`` see the real parameters and resul
 
 from __future__ import annotations
 
+import builtins
 import inspect
 import re
 import typing
 from collections.abc import Callable, Coroutine, Generator, Mapping
 from dataclasses import dataclass, field
-from typing import IO, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
+from typing import IO, TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
-import httpx
-
+from .lazy import is_lazy_module
 from .redaction import redact
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "AsyncRunner",
@@ -308,19 +311,53 @@ class ClientMethod:
 
 
 def _type_hints(build: Callable[..., Any]) -> dict[str, Any]:
-    """The builder's annotations evaluated one by one; one that names something unknown stays as text."""
+    """The builder's annotations evaluated one by one; one that names something unknown stays as text.
+
+    Names imported only for type checkers (the models) are looked up in the modules the builder's module
+    imports on first use, which are imported then: a signature shows the real types, as if imported eagerly.
+    """
+    namespace = getattr(build, "__globals__", {})
+    lazy = _LazyNames(namespace)
     try:
-        return typing.get_type_hints(build)
+        return typing.get_type_hints(build, localns=lazy)
     except Exception:  # some name exists only for type checkers: evaluate the others one at a time
-        namespace = getattr(build, "__globals__", {})
-        return {name: _evaluated(text, namespace) for name, text in getattr(build, "__annotations__", {}).items()}
+        return {name: _evaluated(text, namespace, lazy) for name, text in getattr(build, "__annotations__", {}).items()}
 
 
-def _evaluated(annotation: Any, namespace: dict[str, Any]) -> Any:
+_PACKAGE = __name__.split(".")[0]
+
+
+class _LazyNames(dict[str, Any]):
+    """The local namespace annotations are evaluated in: empty, but a name missing from the module's globals
+    is looked up in the stand-ins (:func:`~customvision_rest.core.lazy.lazy_module`) the module has for this
+    package's own modules, in their order.
+
+    Not in httpx's or pydantic's: their names are written qualified (``httpx.Response``), and a bare name may
+    mean something else there (pydantic has a ``Tag`` too).
+    """
+
+    def __init__(self, namespace: Mapping[str, Any]) -> None:
+        super().__init__()
+        self._namespace = namespace
+
+    def __missing__(self, name: str) -> Any:
+        # Locals come first in eval: leave the module's own names and the builtins to the globals.
+        if name not in self._namespace and not hasattr(builtins, name):
+            for module in list(self._namespace.values()):
+                if not is_lazy_module(module) or not module.__name__.startswith(f"{_PACKAGE}."):
+                    continue
+                try:
+                    return getattr(module, name)
+                except AttributeError:
+                    continue
+        raise KeyError(name)
+
+
+def _evaluated(annotation: Any, namespace: dict[str, Any], local: Mapping[str, Any]) -> Any:
     if not isinstance(annotation, str):
         return annotation
     try:
-        return eval(annotation, namespace)  # noqa: S307 - the library's own annotations, in its own module
+        return eval(annotation, namespace, local)  # noqa: S307 - the library's own annotations, in its own module
     except Exception:
         return annotation
 

@@ -10,13 +10,9 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import platform
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field, replace
-from typing import IO, Any, TypeVar
-
-import httpx
-import pydantic
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from .._exceptions import (
     APIConnectionError,
@@ -29,17 +25,28 @@ from .._exceptions import (
 )
 from .._version import __version__
 from .credentials import COGNITIVE_SERVICES_SCOPE, BearerToken, TokenCache, is_token_credential
+from .lazy import lazy_module
 from .operation import NO_BODY, Operation, Sleep
 from .ratelimit import CallKind, RateLimiter
-from .redaction import RedactedRequest
 from .resources import Resource, Role
 from .retry import RetryPolicy, describe_failure, parse_retry_after
 
+if TYPE_CHECKING:
+    import httpx
+    import pydantic
+
+    from . import httpx_types
+else:
+    # A client's first use imports them, not the import of the package.
+    httpx = lazy_module("httpx")
+    pydantic = lazy_module("pydantic")
+    httpx_types = lazy_module("customvision_rest.core.httpx_types")
+
 __all__ = [
     "DEFAULT_DEADLINE",
-    "DEFAULT_TIMEOUT",
     "UNSET",
     "ClientConfig",
+    "default_timeout",
     "NeedToken",
     "encode_json",
     "Transfer",
@@ -52,8 +59,12 @@ __all__ = [
 T = TypeVar("T")
 logger = logging.getLogger("customvision_rest")
 
-DEFAULT_TIMEOUT = httpx.Timeout(120.0, connect=10.0, pool=30.0)
-"""Per attempt: a short connect timeout and a generous one for reading, as training calls can take a while."""
+
+@functools.lru_cache(maxsize=1)
+def default_timeout() -> httpx.Timeout:
+    """Per attempt: a short connect timeout and a generous one for reading, as training calls can take a while."""
+    return httpx.Timeout(120.0, connect=10.0, pool=30.0)
+
 
 DEFAULT_DEADLINE = 300.0
 """Seconds one call may take in all, every attempt, retry wait and rate-limit wait included."""
@@ -74,6 +85,8 @@ def user_agent(application_id: str | None = None) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _base_user_agent() -> str:
+    import platform  # once, for the first client: not at import
+
     return (
         f"customvision-rest/{__version__} Python/{platform.python_version()} "
         f"({platform.system() or 'unknown'}) httpx/{httpx.__version__}"
@@ -100,7 +113,7 @@ class ClientConfig:
     resource: Resource
     role: Role
     api_version: str
-    timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
+    timeout: httpx.Timeout = field(default_factory=default_timeout)
     deadline: float | None = DEFAULT_DEADLINE
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     application_id: str | None = None
@@ -164,7 +177,7 @@ class ClientConfig:
             timeouts = {
                 phase: remaining if value is None else min(value, remaining) for phase, value in timeouts.items()
             }
-        request = RedactedRequest(
+        request = httpx_types.RedactedRequest(
             op.method,
             op.absolute_url or self.resource.endpoint + op.path,
             params=op.params or None,

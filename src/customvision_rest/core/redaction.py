@@ -5,9 +5,10 @@ so is the ``token`` of a project export. Requests carry a key header (``Training
 a bearer token; httpx masks only ``Authorization`` when it prints headers.
 
 - :func:`redact` replaces signature-like query values in any text with ``REDACTED``.
-- :class:`RedactedRequest` is the request every client builds: its ``repr``, the ``repr`` of its headers and of
-  its URL never show a key, a token or a signature, wherever the request ends up (an httpx exception's
-  ``request``, a traceback printed with its local variables).
+- :class:`~customvision_rest.core.httpx_types.RedactedRequest` is the request every client builds: its ``repr``,
+  the ``repr`` of its headers and of its URL never show a key, a token or a signature, wherever the request ends
+  up (an httpx exception's ``request``, a traceback printed with its local variables). It lives apart, as it
+  needs httpx, which this module must not import.
 - :class:`SignatureRedactingFilter`, added to httpx's logger by the clients, redacts the URLs httpx logs.
 """
 
@@ -18,13 +19,8 @@ import logging
 import re
 from typing import Any
 
-import httpx
-
 __all__ = [
     "SECRET_HEADERS",
-    "RedactedHeaders",
-    "RedactedRequest",
-    "RedactedURL",
     "SignatureRedactingFilter",
     "install_signature_redaction",
     "redact",
@@ -37,8 +33,6 @@ SECRET_HEADERS = frozenset(
     {"training-key", "prediction-key", "ocp-apim-subscription-key", "authorization", "proxy-authorization"}
 )
 """Header names (lower case) whose values are credentials."""
-
-_MASK = "[secret]"
 
 
 def redact(text: str) -> str:
@@ -62,37 +56,6 @@ def redact_value(value: Any) -> Any:
         return json.loads(redact(text))
     except (ValueError, RecursionError):
         return redact(text)
-
-
-class RedactedURL(httpx.URL):
-    """An ``httpx.URL`` whose ``repr`` hides signatures; ``str`` stays the real address, which is sent."""
-
-    def __repr__(self) -> str:
-        return f"URL({redact(str(self))!r})"
-
-
-class RedactedHeaders(httpx.Headers):
-    """``httpx.Headers`` whose ``repr`` masks every credential header, not only ``Authorization``."""
-
-    def __repr__(self) -> str:
-        shown = {key: (_MASK if key.lower() in SECRET_HEADERS else value) for key, value in self.multi_items()}
-        return f"Headers({shown!r})"
-
-
-class RedactedRequest(httpx.Request):
-    """An ``httpx.Request`` that never prints its credentials or the signature in its address."""
-
-    def __init__(self, method: str, url: str | httpx.URL, **kwargs: Any) -> None:
-        super().__init__(method, url, **kwargs)
-        # Every request pays for this: retype the objects httpx just made instead of copying them.
-        if self.url is url:  # the caller's own URL object: leave it as it was
-            self.url = RedactedURL(self.url)
-        else:
-            self.url.__class__ = RedactedURL
-        self.headers.__class__ = RedactedHeaders
-
-    def __repr__(self) -> str:
-        return f"<Request({self.method!r}, {redact(str(self.url))!r})>"
 
 
 class SignatureRedactingFilter(logging.Filter):

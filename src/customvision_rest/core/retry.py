@@ -28,13 +28,16 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from .._exceptions import APIConnectionError, APIStatusError, APITimeoutError, ConfigurationError, RateLimitError
+from .lazy import lazy_module
 from .operation import Operation
+
+if TYPE_CHECKING:
+    import httpx
+else:
+    httpx = lazy_module("httpx")  # read only once a call has failed, when the call has imported it
 
 __all__ = ["DEFAULT_MAX_RETRIES", "RetryPolicy", "check_max_retries", "describe_failure", "parse_retry_after"]
 
@@ -59,6 +62,8 @@ def parse_retry_after(headers: Mapping[str, str], now: Callable[[], float] = tim
     try:
         seconds = float(raw)
     except ValueError:
+        from email.utils import parsedate_to_datetime  # rarely needed; it imports socket and calendar
+
         try:
             when = parsedate_to_datetime(raw)
         except (TypeError, ValueError, IndexError):

@@ -10,14 +10,19 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
-import httpx
-from pydantic import BaseModel, TypeAdapter
-
 from .._exceptions import ClientValidationError, describe_problem
+from ..core.lazy import lazy_module
 from ..core.operation import Operation
+
+if TYPE_CHECKING:
+    import httpx
+    import pydantic
+    from pydantic import BaseModel
+else:
+    pydantic = lazy_module("pydantic")  # the first answer read imports it
 
 __all__ = [
     "IMAGE_FORMATS",
@@ -51,7 +56,7 @@ Id = str | uuid.UUID
 ImageInput = bytes | bytearray | memoryview | str | os.PathLike[str] | IO[bytes]
 """An image as bytes, a file path, or a binary file object opened for reading."""
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 
 
 def shown(value: object, limit: int = 80) -> str:
@@ -336,10 +341,10 @@ def parse_json(kind: Any) -> Callable[[httpx.Response], Any]:
 
 
 @functools.cache
-def _adapter(kind: Any) -> TypeAdapter[Any]:
+def _adapter(kind: Any) -> pydantic.TypeAdapter[Any]:
     # Built on the first answer of its kind, not at import: a validator costs milliseconds to build, and a
     # program uses few of the operations that declare one.
-    return TypeAdapter(kind)
+    return pydantic.TypeAdapter(kind)
 
 
 def parse_nothing(response: httpx.Response) -> None:

@@ -6,11 +6,17 @@ Each is written once here and becomes a method of both :class:`~customvision_res
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..core.lazy import lazy_module
 from ..core.operation import Operation, operation
-from ..models.prediction import ImagePrediction, ImageUrl
 from ._common import MB, Id, ImageInput, parse_model, path_segment, read_image, to_id
+
+if TYPE_CHECKING:
+    from ..models import prediction as models
+    from ..models.prediction import ImagePrediction
+else:
+    models = lazy_module("customvision_rest.models.prediction")  # built on the first prediction
 
 __all__ = ["MAX_PREDICTION_IMAGE_BYTES", "PREDICTION_API_VERSIONS", "PredictionOperations"]
 
@@ -18,8 +24,6 @@ MAX_PREDICTION_IMAGE_BYTES = 4 * MB
 """The service refuses prediction images larger than 4 MB."""
 
 PREDICTION_API_VERSIONS = frozenset({"3.0", "3.1"})
-
-_parse_prediction = parse_model(ImagePrediction)
 
 # operationId -> (task, image source, whether the service stores the image and the prediction)
 _ROUTES: dict[str, tuple[str, str, bool]] = {
@@ -62,7 +66,7 @@ class PredictionOperations:
             method="POST",
             path=path,
             params=params,
-            parse=_parse_prediction,
+            parse=parse_model(models.ImagePrediction),
             # Without storage a prediction changes nothing at the service, so repeating it is harmless.
             repeatable=not store,
             **body,
@@ -72,7 +76,7 @@ class PredictionOperations:
         return {"content": read_image(image, max_bytes=MAX_PREDICTION_IMAGE_BYTES)}
 
     def _url_body(self, url: str) -> dict[str, Any]:
-        return {"json": ImageUrl(url=url).to_wire()}
+        return {"json": models.ImageUrl(url=url).to_wire()}
 
     @operation
     def classify_image(

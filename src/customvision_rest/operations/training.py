@@ -7,7 +7,7 @@ the constructor. Required arguments are positional; optional ones are keyword-on
 
 Every documented limit of the service is checked before a request is sent: breaking one raises
 :class:`~customvision_rest.ClientValidationError` naming the limit and the offending count or item. The limits
-are the constants at the top of this module.
+are the constants of :mod:`customvision_rest.operations.limits`.
 """
 
 from __future__ import annotations
@@ -18,52 +18,13 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypedDict, TypeVar, cast
-
-import httpx
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
 
 from .._exceptions import ClientValidationError, ConfigurationError, OperationFailedError, describe_problem
+from ..core.lazy import lazy_module
 from ..core.operation import NO_BODY, Multipart, Operation, operation
 from ..core.resources import AzureResourceId, Resource, Role
-from ..models import CustomVisionModel
-from ..models.prediction import ImagePrediction, ImageUrl, TagType
-from ..models.training import (
-    Classifier,
-    Domain,
-    Export,
-    ExportFlavor,
-    ExportPlatform,
-    Image,
-    ImageCreateSummary,
-    ImageFileCreateBatch,
-    ImageIdCreateBatch,
-    ImageMetadataUpdateSummary,
-    ImagePerformance,
-    ImageRegionCreateBatch,
-    ImageRegionCreateEntry,
-    ImageRegionCreateSummary,
-    ImageRegionProposal,
-    ImageTagCreateBatch,
-    ImageTagCreateEntry,
-    ImageTagCreateSummary,
-    ImageUrlCreateBatch,
-    Iteration,
-    IterationPerformance,
-    PredictionQueryResult,
-    PredictionQueryToken,
-    Project,
-    ProjectExport,
-    SuggestedTagAndRegion,
-    SuggestedTagAndRegionQuery,
-    SuggestedTagAndRegionQueryToken,
-    Tag,
-    TagFilter,
-    TrainingParameters,
-    TrainingType,
-)
 from ._common import (
-    MB,
     Id,
     ImageInput,
     check_regions,
@@ -80,23 +41,73 @@ from ._common import (
     to_ids,
     to_name,
 )
+from .limits import (
+    MAX_DELETE_IMAGE_TAGS_IMAGES,
+    MAX_DELETE_PREDICTION_IDS,
+    MAX_IMAGE_IDS_PER_REQUEST,
+    MAX_IMAGE_TAG_ENTRIES,
+    MAX_IMAGES_PER_BATCH,
+    MAX_METADATA_KEY_CHARS,
+    MAX_METADATA_PAIRS,
+    MAX_METADATA_VALUE_CHARS,
+    MAX_REGIONS_PER_REQUEST,
+    MAX_SUGGEST_IMAGE_IDS,
+    MAX_TAG_FILTER,
+    MAX_TAGS_PER_BATCH,
+    MAX_TAKE,
+    MAX_TRAINING_IMAGE_BYTES,
+)
 from .prediction import MAX_PREDICTION_IMAGE_BYTES
 
+if TYPE_CHECKING:
+    import httpx
+    import pydantic
+    from pydantic import BaseModel
+
+    from ..models import CustomVisionModel
+    from ..models import prediction as prediction_models
+    from ..models import training as models
+    from ..models.prediction import ImagePrediction, ImageUrl, TagType
+    from ..models.training import (
+        Classifier,
+        Domain,
+        Export,
+        ExportFlavor,
+        ExportPlatform,
+        Image,
+        ImageCreateSummary,
+        ImageFileCreateBatch,
+        ImageIdCreateBatch,
+        ImageMetadataUpdateSummary,
+        ImagePerformance,
+        ImageRegionCreateBatch,
+        ImageRegionCreateEntry,
+        ImageRegionCreateSummary,
+        ImageRegionProposal,
+        ImageTagCreateBatch,
+        ImageTagCreateEntry,
+        ImageTagCreateSummary,
+        ImageUrlCreateBatch,
+        Iteration,
+        IterationPerformance,
+        PredictionQueryResult,
+        PredictionQueryToken,
+        Project,
+        ProjectExport,
+        SuggestedTagAndRegion,
+        SuggestedTagAndRegionQuery,
+        SuggestedTagAndRegionQueryToken,
+        Tag,
+        TrainingParameters,
+        TrainingType,
+    )
+else:
+    # Imported by the first call that builds or reads a model: importing the client imports none of them.
+    pydantic = lazy_module("pydantic")
+    models = lazy_module("customvision_rest.models.training")
+    prediction_models = lazy_module("customvision_rest.models.prediction")
+
 __all__ = [
-    "MAX_DELETE_IMAGE_TAGS_IMAGES",
-    "MAX_DELETE_PREDICTION_IDS",
-    "MAX_IMAGES_PER_BATCH",
-    "MAX_IMAGE_IDS_PER_REQUEST",
-    "MAX_IMAGE_TAG_ENTRIES",
-    "MAX_METADATA_KEY_CHARS",
-    "MAX_METADATA_PAIRS",
-    "MAX_METADATA_VALUE_CHARS",
-    "MAX_REGIONS_PER_REQUEST",
-    "MAX_SUGGEST_IMAGE_IDS",
-    "MAX_TAGS_PER_BATCH",
-    "MAX_TAG_FILTER",
-    "MAX_TAKE",
-    "MAX_TRAINING_IMAGE_BYTES",
     "TRAINING_API_VERSIONS",
     "TrainingOperations",
     "TrainingOptions",
@@ -104,63 +115,15 @@ __all__ = [
     "coerce_model",
 ]
 
-# ------------------------------------------------------------------------------------------------ LIMITS
-# The service's documented limits (spec descriptions and maxItems, and Microsoft's limits page), checked
-# before sending so that a mistake costs no request and says exactly what is wrong.
-
-MAX_TRAINING_IMAGE_BYTES = 6 * MB
-"""Largest training or quick-test image the service accepts."""
-
-MAX_IMAGES_PER_BATCH = 64
-"""Images per upload: JSON batches (files, URLs, predictions) and multipart files alike."""
-
-MAX_TAGS_PER_BATCH = 20
-"""Tag ids per upload batch (for the whole batch, and for any one image of it)."""
-
-MAX_IMAGE_IDS_PER_REQUEST = 256
-"""Image ids in DeleteImages, GetImagesByIds and UpdateImageMetadata."""
-
-MAX_REGIONS_PER_REQUEST = 64
-"""Regions in CreateImageRegions and region ids in DeleteImageRegions."""
-
-MAX_DELETE_PREDICTION_IDS = 64
-"""Prediction ids in DeletePrediction."""
-
-MAX_SUGGEST_IMAGE_IDS = 64
-"""Image ids in SuggestTagsAndRegions."""
-
-MAX_DELETE_IMAGE_TAGS_IMAGES = 64
-"""Image ids in DeleteImageTags (its tag ids are limited by :data:`MAX_TAG_FILTER`)."""
-
-MAX_IMAGE_TAG_ENTRIES = 128
-"""Image/tag pairs in CreateImageTags."""
-
-MAX_TAG_FILTER = 20
-"""Tag ids in a tag filter of a query (GetImages, GetTaggedImages, counts, DeleteImageTags...)."""
-
-MAX_TAKE = 256
-"""Largest page (``take``) of the image listings; the service's default page is 50."""
-
-MAX_METADATA_PAIRS = 50
-"""Metadata key/value pairs per image."""
-
-MAX_METADATA_KEY_CHARS = 256
-"""Characters in a metadata key."""
-
-MAX_METADATA_VALUE_CHARS = 512
-"""Characters in a metadata value."""
-
 TRAINING_API_VERSIONS = frozenset({"3.0", "3.1", "3.2", "3.3", "3.4-preview"})
 
 # ----------------------------------------------------------------------------------------------- helpers
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 
 _parse_int: Callable[[httpx.Response], int] = parse_json(int)
 _parse_bool: Callable[[httpx.Response], bool] = parse_json(bool)
 _parse_counts: Callable[[httpx.Response], dict[uuid.UUID, int]] = parse_json(dict[uuid.UUID, int])
-_parse_images = parse_list(Image)
-_parse_summary = parse_model(ImageCreateSummary)
 _BATCH_OK = frozenset({200, 207})
 
 
@@ -235,7 +198,7 @@ def coerce_model(model: type[M], value: M | Mapping[str, Any], what: str) -> M:
     if isinstance(value, Mapping):
         try:
             return model.model_validate(value)
-        except ValidationError as exc:
+        except pydantic.ValidationError as exc:
             problem = describe_problem(exc)
         raise ClientValidationError(
             f"{what}: not a valid {model.__name__}: {problem}", limit=model.__name__, value=None
@@ -256,7 +219,7 @@ def _update_body(
     if isinstance(value, Mapping):
         try:
             return model.request_body(value)
-        except ValidationError as exc:
+        except pydantic.ValidationError as exc:
             problem = describe_problem(exc)
         raise ClientValidationError(f"{what}: {problem}", limit=model.__name__, value=None) from None
     return coerce_model(model, value, what).to_request()  # neither a model nor a mapping: refused there
@@ -394,7 +357,7 @@ class TrainingOperations:
             method="POST",
             path=self._project_path(project_id, "images", source),
             json=body.to_wire(),
-            parse=_parse_summary,
+            parse=parse_model(models.ImageCreateSummary),
             success=_BATCH_OK,
             repeatable=True,
         )
@@ -404,7 +367,9 @@ class TrainingOperations:
     @operation
     def get_domains(self) -> Operation[list[Domain]]:
         """List the domains (base models) a project can be trained on, compact and exportable ones included."""
-        return Operation(name="GetDomains", method="GET", path=f"{self._api_root}/domains", parse=parse_list(Domain))
+        return Operation(
+            name="GetDomains", method="GET", path=f"{self._api_root}/domains", parse=parse_list(models.Domain)
+        )
 
     @operation
     def get_domain(self, domain_id: Id) -> Operation[Domain]:
@@ -417,7 +382,7 @@ class TrainingOperations:
             name="GetDomain",
             method="GET",
             path=f"{self._api_root}/domains/{to_id(domain_id, 'domain_id')}",
-            parse=parse_model(Domain),
+            parse=parse_model(models.Domain),
         )
 
     # ------------------------------------------------------------------------------------------ projects
@@ -425,7 +390,9 @@ class TrainingOperations:
     @operation
     def get_projects(self) -> Operation[list[Project]]:
         """List the projects of the training resource (at most 2 on F0, 100 on S0)."""
-        return Operation(name="GetProjects", method="GET", path=f"{self._api_root}/projects", parse=parse_list(Project))
+        return Operation(
+            name="GetProjects", method="GET", path=f"{self._api_root}/projects", parse=parse_list(models.Project)
+        )
 
     @operation
     def create_project(
@@ -464,14 +431,14 @@ class TrainingOperations:
                     "targetExportPlatforms": csv(platforms) if platforms else None,
                 }
             ),
-            parse=parse_model(Project),
+            parse=parse_model(models.Project),
         )
 
     @operation
     def get_project(self, project_id: Id) -> Operation[Project]:
         """Describe a project: name, description, settings and status."""
         return Operation(
-            name="GetProject", method="GET", path=self._project_path(project_id), parse=parse_model(Project)
+            name="GetProject", method="GET", path=self._project_path(project_id), parse=parse_model(models.Project)
         )
 
     @operation
@@ -497,8 +464,8 @@ class TrainingOperations:
             name="UpdateProject",
             method="PATCH",
             path=self._project_path(project_id),
-            json=_update_body(Project, updated_project, "updated_project"),
-            parse=parse_model(Project),
+            json=_update_body(models.Project, updated_project, "updated_project"),
+            parse=parse_model(models.Project),
             repeatable=True,
         )
 
@@ -526,7 +493,7 @@ class TrainingOperations:
             name="ExportProject",
             method="GET",
             path=self._project_path(project_id, "export"),
-            parse=parse_model(ProjectExport),
+            parse=parse_model(models.ProjectExport),
         )
 
     @operation
@@ -548,7 +515,7 @@ class TrainingOperations:
             method="POST",
             path=f"{self._api_root}/projects/import",
             params=_params({"token": token, "name": name}),
-            parse=parse_model(Project),
+            parse=parse_model(models.Project),
         )
 
     # -------------------------------------------------------------------------------------------- images
@@ -592,7 +559,7 @@ class TrainingOperations:
                     **_paging(take, skip),
                 }
             ),
-            parse=_parse_images,
+            parse=parse_list(models.Image),
         )
 
     @operation
@@ -648,7 +615,7 @@ class TrainingOperations:
                     **_paging(take, skip),
                 }
             ),
-            parse=_parse_images,
+            parse=parse_list(models.Image),
         )
 
     @operation
@@ -686,7 +653,7 @@ class TrainingOperations:
                     **_paging(take, skip),
                 }
             ),
-            parse=_parse_images,
+            parse=parse_list(models.Image),
         )
 
     @operation
@@ -713,7 +680,7 @@ class TrainingOperations:
             params=_params(
                 {"imageIds": csv(ids) if ids else None, "iterationId": _opt_id(iteration_id, "iteration_id")}
             ),
-            parse=_parse_images,
+            parse=parse_list(models.Image),
         )
 
     @operation
@@ -750,7 +717,7 @@ class TrainingOperations:
             path=self._project_path(project_id, "images"),
             params=_params({"tagIds": csv(tags) if tags else None}),
             multipart=Multipart(files=parts),
-            parse=_parse_summary,
+            parse=parse_model(models.ImageCreateSummary),
             success=_BATCH_OK,
             repeatable=True,
         )
@@ -764,7 +731,7 @@ class TrainingOperations:
         Limits: 64 images and 20 tags per batch, 6 MB per image, metadata as in :meth:`update_image_metadata`.
         A 207 answer is returned as the summary, never raised: check its ``failed``.
         """
-        body = coerce_model(ImageFileCreateBatch, batch, "batch")
+        body = coerce_model(models.ImageFileCreateBatch, batch, "batch")
         _check_upload_batch(body)
         for position, entry in enumerate(body.images):
             size = len(entry.contents)
@@ -785,7 +752,7 @@ class TrainingOperations:
 
         A 207 answer is returned as the summary, never raised: check its ``failed``.
         """
-        body = coerce_model(ImageUrlCreateBatch, batch, "batch")
+        body = coerce_model(models.ImageUrlCreateBatch, batch, "batch")
         _check_upload_batch(body)
         return self._json_upload("CreateImagesFromUrls", project_id, "urls", body)
 
@@ -797,7 +764,7 @@ class TrainingOperations:
 
         A 207 answer is returned as the summary, never raised: check its ``failed``.
         """
-        body = coerce_model(ImageIdCreateBatch, batch, "batch")
+        body = coerce_model(models.ImageIdCreateBatch, batch, "batch")
         _check_upload_batch(body)
         return self._json_upload("CreateImagesFromPredictions", project_id, "predictions", body)
 
@@ -857,7 +824,7 @@ class TrainingOperations:
             path=self._project_path(project_id, "images", "metadata"),
             params={"imageIds": csv(ids)},
             json=dict(metadata),
-            parse=parse_model(ImageMetadataUpdateSummary),
+            parse=parse_model(models.ImageMetadataUpdateSummary),
             success=_BATCH_OK,
             repeatable=True,
         )
@@ -869,7 +836,7 @@ class TrainingOperations:
             name="GetImageRegionProposals",
             method="POST",
             path=self._project_path(project_id, "images", to_id(image_id, "image_id"), "regionproposals"),
-            parse=parse_model(ImageRegionProposal),
+            parse=parse_model(models.ImageRegionProposal),
             repeatable=True,
         )
 
@@ -887,7 +854,7 @@ class TrainingOperations:
             project_id: the project.
             regions: the regions (each naming its image and tag), or a whole ``ImageRegionCreateBatch``.
         """
-        if isinstance(regions, ImageRegionCreateBatch):
+        if isinstance(regions, models.ImageRegionCreateBatch):
             body = regions
         else:
             if isinstance(regions, Mapping) or not isinstance(regions, Iterable):
@@ -896,8 +863,8 @@ class TrainingOperations:
                     limit="type",
                     value=type(regions).__name__,
                 )
-            body = ImageRegionCreateBatch(
-                regions=[coerce_model(ImageRegionCreateEntry, r, f"regions[{i}]") for i, r in enumerate(regions)]
+            body = models.ImageRegionCreateBatch(
+                regions=[coerce_model(models.ImageRegionCreateEntry, r, f"regions[{i}]") for i, r in enumerate(regions)]
             )
         _count(body.regions, MAX_REGIONS_PER_REQUEST, "regions")
         check_regions(body.regions, "regions")
@@ -906,7 +873,7 @@ class TrainingOperations:
             method="POST",
             path=self._project_path(project_id, "images", "regions"),
             json=body.to_wire(),
-            parse=parse_model(ImageRegionCreateSummary),
+            parse=parse_model(models.ImageRegionCreateSummary),
             success=_BATCH_OK,
             # The service reports an identical region as ``duplicated`` instead of adding it twice.
             repeatable=True,
@@ -935,17 +902,19 @@ class TrainingOperations:
             project_id: the project.
             tags: the image/tag pairs, or a whole ``ImageTagCreateBatch``.
         """
-        if isinstance(tags, ImageTagCreateBatch):
+        if isinstance(tags, models.ImageTagCreateBatch):
             body = tags
         else:
-            body = ImageTagCreateBatch(tags=[coerce_model(ImageTagCreateEntry, t, "tags[]") for t in tags])
+            body = models.ImageTagCreateBatch(
+                tags=[coerce_model(models.ImageTagCreateEntry, t, "tags[]") for t in tags]
+            )
         _count(body.tags, MAX_IMAGE_TAG_ENTRIES, "image tags")
         return Operation(
             name="CreateImageTags",
             method="POST",
             path=self._project_path(project_id, "images", "tags"),
             json=body.to_wire(),
-            parse=parse_model(ImageTagCreateSummary),
+            parse=parse_model(models.ImageTagCreateSummary),
             # A pair the image already has is reported as ``duplicated``; tagging twice changes nothing.
             repeatable=True,
         )
@@ -974,14 +943,14 @@ class TrainingOperations:
         query: SuggestedTagAndRegionQueryToken | Mapping[str, Any],
     ) -> Operation[SuggestedTagAndRegionQuery]:
         """List untagged images whose suggested tags match a filter; page on with the returned ``token``."""
-        body = coerce_model(SuggestedTagAndRegionQueryToken, query, "query")
+        body = coerce_model(models.SuggestedTagAndRegionQueryToken, query, "query")
         return Operation(
             name="QuerySuggestedImages",
             method="POST",
             path=self._project_path(project_id, "images", "suggested"),
             params={"iterationId": to_id(iteration_id, "iteration_id")},
             json=body.to_wire(),
-            parse=parse_model(SuggestedTagAndRegionQuery),
+            parse=parse_model(models.SuggestedTagAndRegionQuery),
             repeatable=True,
         )
 
@@ -1000,7 +969,7 @@ class TrainingOperations:
             the count for each tag id.
         """
         tags = None if tag_ids is None else [uuid.UUID(t) for t in to_ids(tag_ids, "tag_ids", required=False)]
-        body = TagFilter(tag_ids=tags, threshold=threshold)
+        body = models.TagFilter(tag_ids=tags, threshold=threshold)
         return Operation(
             name="QuerySuggestedImageCount",
             method="POST",
@@ -1022,7 +991,7 @@ class TrainingOperations:
             method="POST",
             path=self._project_path(project_id, "tagsandregions", "suggestions"),
             params={"iterationId": to_id(iteration_id, "iteration_id"), "imageIds": csv(ids)},
-            parse=parse_list(SuggestedTagAndRegion),
+            parse=parse_list(models.SuggestedTagAndRegion),
             repeatable=True,
         )
 
@@ -1035,7 +1004,7 @@ class TrainingOperations:
             name="GetIterations",
             method="GET",
             path=self._project_path(project_id, "iterations"),
-            parse=parse_list(Iteration),
+            parse=parse_list(models.Iteration),
         )
 
     @operation
@@ -1045,7 +1014,7 @@ class TrainingOperations:
             name="GetIteration",
             method="GET",
             path=self._iteration_path(project_id, iteration_id),
-            parse=parse_model(Iteration),
+            parse=parse_model(models.Iteration),
         )
 
     @operation
@@ -1074,8 +1043,8 @@ class TrainingOperations:
             name="UpdateIteration",
             method="PATCH",
             path=self._iteration_path(project_id, iteration_id),
-            json=_update_body(Iteration, {"name": name} if isinstance(name, str) else name, "name"),
-            parse=parse_model(Iteration),
+            json=_update_body(models.Iteration, {"name": name} if isinstance(name, str) else name, "name"),
+            parse=parse_model(models.Iteration),
             repeatable=True,
         )
 
@@ -1124,9 +1093,9 @@ class TrainingOperations:
         body: Any = NO_BODY
         if selected_tags is not None:
             tags = [uuid.UUID(t) for t in to_ids(selected_tags, "selected_tags")]
-            body = TrainingParameters(selected_tags=tags).to_wire()
+            body = models.TrainingParameters(selected_tags=tags).to_wire()
         elif training_parameters is not None:
-            body = coerce_model(TrainingParameters, training_parameters, "training_parameters").to_wire()
+            body = coerce_model(models.TrainingParameters, training_parameters, "training_parameters").to_wire()
         return Operation(
             name="TrainProject",
             method="POST",
@@ -1142,7 +1111,7 @@ class TrainingOperations:
                 }
             ),
             json=body,
-            parse=parse_model(Iteration),
+            parse=parse_model(models.Iteration),
         )
 
     @operation
@@ -1170,7 +1139,7 @@ class TrainingOperations:
                     "overlapThreshold": _opt_number(overlap_threshold, "overlap_threshold"),
                 }
             ),
-            parse=parse_model(IterationPerformance),
+            parse=parse_model(models.IterationPerformance),
         )
 
     @operation
@@ -1193,7 +1162,7 @@ class TrainingOperations:
             method="GET",
             path=self._iteration_path(project_id, iteration_id, "performance", "images"),
             params=_params({"tagIds": _tag_filter(tag_ids), "orderBy": _text(order_by), **_paging(take, skip)}),
-            parse=parse_list(ImagePerformance),
+            parse=parse_list(models.ImagePerformance),
         )
 
     @operation
@@ -1266,7 +1235,7 @@ class TrainingOperations:
             name="GetExports",
             method="GET",
             path=self._iteration_path(project_id, iteration_id, "export"),
-            parse=parse_list(Export),
+            parse=parse_list(models.Export),
         )
 
     @operation
@@ -1294,7 +1263,7 @@ class TrainingOperations:
             method="POST",
             path=self._iteration_path(project_id, iteration_id, "export"),
             params=_params({"platform": platform_text, "flavor": _text(flavor)}),
-            parse=parse_model(Export),
+            parse=parse_model(models.Export),
         )
 
     # ---------------------------------------------------------------------------------- predictions
@@ -1317,13 +1286,13 @@ class TrainingOperations:
         self, project_id: Id, query: PredictionQueryToken | Mapping[str, Any]
     ) -> Operation[PredictionQueryResult]:
         """List stored predictions matching a query (at most 2 tags combined); page on with the returned token."""
-        body = coerce_model(PredictionQueryToken, query, "query")
+        body = coerce_model(models.PredictionQueryToken, query, "query")
         return Operation(
             name="QueryPredictions",
             method="POST",
             path=self._project_path(project_id, "predictions", "query"),
             json=body.to_wire(),
-            parse=parse_model(PredictionQueryResult),
+            parse=parse_model(models.PredictionQueryResult),
             repeatable=True,
         )
 
@@ -1353,7 +1322,7 @@ class TrainingOperations:
             path=self._project_path(project_id, "quicktest", "image"),
             params=_params({"iterationId": _opt_id(iteration_id, "iteration_id"), "store": _opt_flag(store)}),
             multipart=Multipart(files=(part,)),
-            parse=parse_model(ImagePrediction),
+            parse=parse_model(prediction_models.ImagePrediction),
             repeatable=store is False,
         )
 
@@ -1370,14 +1339,14 @@ class TrainingOperations:
 
         With ``store=False`` nothing is stored and the call is retried safely.
         """
-        body = url if isinstance(url, ImageUrl) else ImageUrl(url=url)
+        body = url if isinstance(url, prediction_models.ImageUrl) else prediction_models.ImageUrl(url=url)
         return Operation(
             name="QuickTestImageUrl",
             method="POST",
             path=self._project_path(project_id, "quicktest", "url"),
             params=_params({"iterationId": _opt_id(iteration_id, "iteration_id"), "store": _opt_flag(store)}),
             json=body.to_wire(),
-            parse=parse_model(ImagePrediction),
+            parse=parse_model(prediction_models.ImagePrediction),
             repeatable=store is False,
         )
 
@@ -1391,7 +1360,7 @@ class TrainingOperations:
             method="GET",
             path=self._project_path(project_id, "tags"),
             params=_params({"iterationId": _opt_id(iteration_id, "iteration_id")}),
-            parse=parse_list(Tag),
+            parse=parse_list(models.Tag),
         )
 
     @operation
@@ -1420,7 +1389,7 @@ class TrainingOperations:
             method="POST",
             path=self._project_path(project_id, "tags"),
             params=_params({"name": name, "description": description, "type": _text(type)}),
-            parse=parse_model(Tag),
+            parse=parse_model(models.Tag),
         )
 
     @operation
@@ -1431,7 +1400,7 @@ class TrainingOperations:
             method="GET",
             path=self._project_path(project_id, "tags", to_id(tag_id, "tag_id")),
             params=_params({"iterationId": _opt_id(iteration_id, "iteration_id")}),
-            parse=parse_model(Tag),
+            parse=parse_model(models.Tag),
         )
 
     @operation
@@ -1456,7 +1425,7 @@ class TrainingOperations:
             name="UpdateTag",
             method="PATCH",
             path=self._project_path(project_id, "tags", to_id(tag_id, "tag_id")),
-            json=_update_body(Tag, updated_tag, "updated_tag"),
-            parse=parse_model(Tag),
+            json=_update_body(models.Tag, updated_tag, "updated_tag"),
+            parse=parse_model(models.Tag),
             repeatable=True,
         )

@@ -25,23 +25,13 @@ import zlib
 from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Sequence, Sized
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, overload
 from uuid import UUID
 
 from .._exceptions import ClientValidationError, OperationFailedError, describe_problem
+from ..core.lazy import lazy_module
 from ..core.operation import AsyncRunner, ClientMethod, Operation, SyncRunner, Workflow, call, type_argument
 from ..core.pipeline import encode_json
-from ..models.training import (
-    Image,
-    ImageCreateResult,
-    ImageCreateStatus,
-    ImageCreateSummary,
-    ImageFileCreateBatch,
-    ImageFileCreateEntry,
-    ImageRegionCreateEntry,
-    ImageTagCreateEntry,
-    Region,
-)
 from ..operations import (
     IMAGE_FORMATS,
     MB,
@@ -54,15 +44,29 @@ from ..operations import (
     to_id,
     to_ids,
 )
-from ..operations.training import (
+from ..operations.limits import (
     MAX_IMAGE_TAG_ENTRIES,
     MAX_IMAGES_PER_BATCH,
     MAX_REGIONS_PER_REQUEST,
     MAX_TAGS_PER_BATCH,
     MAX_TRAINING_IMAGE_BYTES,
-    TrainingOperations,
-    check_metadata,
 )
+
+if TYPE_CHECKING:
+    from ..models import training as models
+    from ..models.training import (
+        Image,
+        ImageCreateResult,
+        ImageCreateStatus,
+        ImageCreateSummary,
+        ImageFileCreateEntry,
+        Region,
+    )
+    from ..operations import training as training_operations
+else:
+    # Uploads need them, not bulk prediction, which shares this module: the first upload imports them.
+    models = lazy_module("customvision_rest.models.training")
+    training_operations = lazy_module("customvision_rest.operations.training")
 
 __all__ = [
     "DEFAULT_MAX_BATCH_BYTES",
@@ -383,7 +387,7 @@ class _Answered:
 
     def summary(self) -> ImageCreateSummary:
         # The same validation the operation ran on the answer, so the models are equal to the ones it gave.
-        return ImageCreateSummary.model_validate_json(zlib.decompress(self.body))
+        return models.ImageCreateSummary.model_validate_json(zlib.decompress(self.body))
 
 
 def _first(answered: _Answered) -> int:
@@ -476,7 +480,7 @@ class UploadReport:
     @property
     def duplicates(self) -> list[ImageCreateResult]:
         """Results of images the project already had; they are counted in :attr:`succeeded` too."""
-        return [r for r in self.results if r.status == ImageCreateStatus.OK_DUPLICATE]
+        return [r for r in self.results if r.status == models.ImageCreateStatus.OK_DUPLICATE]
 
     @property
     def ok(self) -> bool:
@@ -492,7 +496,7 @@ class UploadReport:
             return ImageOutcome.NOT_ATTEMPTED
         if any(u.position == position for u in self.updated):
             return ImageOutcome.UPDATED
-        return ImageOutcome.UNCHANGED if status == ImageCreateStatus.OK_DUPLICATE else ImageOutcome.CREATED
+        return ImageOutcome.UNCHANGED if status == models.ImageCreateStatus.OK_DUPLICATE else ImageOutcome.CREATED
 
     def describe_failures(self) -> str:
         """A readable multi-line account of the images not stored (position, name, status); empty if none."""
@@ -556,7 +560,7 @@ class UploadReport:
 
     def _stored(self) -> int:
         """How many answered images are in the project, without building the answers."""
-        stored = (ImageCreateStatus.OK, ImageCreateStatus.OK_DUPLICATE)
+        stored = (models.ImageCreateStatus.OK, models.ImageCreateStatus.OK_DUPLICATE)
         return sum(status in stored for answered in self._answered for status in answered.statuses)
 
     def _seal(self) -> None:
@@ -676,7 +680,7 @@ class _Upload:
         self.progress, self.concurrency = progress, concurrency
         self.total = len(images) if isinstance(images, Sized) else None
         # The body is {"images":[e1,e2,...],"metadata":{...}}: the envelope, the entries and the commas.
-        self.envelope = len(encode_json(ImageFileCreateBatch(images=[], metadata=metadata).to_wire()))
+        self.envelope = len(encode_json(models.ImageFileCreateBatch(images=[], metadata=metadata).to_wire()))
         self.report = UploadReport()
         self.sent = 0
         self.errors: list[Exception] = []
@@ -715,8 +719,10 @@ class _Upload:
         self.exhausted = True
 
     def work(self, batch: _Batch) -> Workflow[_BatchAnswer]:
-        body = ImageFileCreateBatch(images=batch.entries, metadata=self.metadata)
-        upload = _keeping_body(TrainingOperations.create_images_from_files.build(self.client, self.project, body))
+        body = models.ImageFileCreateBatch(images=batch.entries, metadata=self.metadata)
+        upload = _keeping_body(
+            training_operations.TrainingOperations.create_images_from_files.build(self.client, self.project, body)
+        )
         # The operation holds the images in base64, which is what every attempt sends: the bytes read are not
         # needed any more, and a batch can be 48 MB of them.
         del body
@@ -726,7 +732,7 @@ class _Upload:
         answer = _BatchAnswer(summary, kept, [])
         stale: list[_Stale] = []
         for offset, result in enumerate(summary.images[: len(batch.entries)]):
-            if result.status == ImageCreateStatus.OK_DUPLICATE and result.image is not None and result.image.id:
+            if result.status == models.ImageCreateStatus.OK_DUPLICATE and result.image is not None and result.image.id:
                 found = _stale(batch.first + offset, batch.entries[offset], result.image, self.metadata)
                 if found is not None:
                     stale.append(found)
@@ -742,17 +748,23 @@ class _Upload:
 
     def _bring_up_to_date(self, stale: list[_Stale]) -> Workflow[None]:
         client, project = self.client, self.project
-        pairs = [ImageTagCreateEntry(image_id=s.image_id, tag_id=t) for s in stale for t in s.tags]
+        pairs = [models.ImageTagCreateEntry(image_id=s.image_id, tag_id=t) for s in stale for t in s.tags]
         for start in range(0, len(pairs), MAX_IMAGE_TAG_ENTRIES):
             chunk = pairs[start : start + MAX_IMAGE_TAG_ENTRIES]
-            yield from call(TrainingOperations.create_image_tags.build(client, project, chunk))
-        regions = [ImageRegionCreateEntry(image_id=s.image_id, **r.model_dump()) for s in stale for r in s.regions]
+            yield from call(training_operations.TrainingOperations.create_image_tags.build(client, project, chunk))
+        regions = [
+            models.ImageRegionCreateEntry(image_id=s.image_id, **r.model_dump()) for s in stale for r in s.regions
+        ]
         for start in range(0, len(regions), MAX_REGIONS_PER_REQUEST):
             chunk_regions = regions[start : start + MAX_REGIONS_PER_REQUEST]
-            yield from call(TrainingOperations.create_image_regions.build(client, project, chunk_regions))
+            yield from call(
+                training_operations.TrainingOperations.create_image_regions.build(client, project, chunk_regions)
+            )
         ids = [s.image_id for s in stale if s.metadata]
         if ids and self.metadata:
-            yield from call(TrainingOperations.update_image_metadata.build(client, project, ids, self.metadata))
+            yield from call(
+                training_operations.TrainingOperations.update_image_metadata.build(client, project, ids, self.metadata)
+            )
 
     def done(self, batch: _Batch, answer: _BatchAnswer) -> None:
         report = self.report
@@ -829,12 +841,12 @@ def _read_entry(
             value=len(tags),
         )
     try:
-        regions = [r if isinstance(r, Region) else Region.model_validate(r) for r in upload.regions]
+        regions = [r if isinstance(r, models.Region) else models.Region.model_validate(r) for r in upload.regions]
     except ValueError as exc:
         problem = describe_problem(exc)
         raise ClientValidationError(f"{what}: invalid region: {problem}", limit="region", value=position) from None
     check_regions(regions, f"{what}.regions")
-    entry = ImageFileCreateEntry(name=name, contents=data, tag_ids=tags or None, regions=regions or None)
+    entry = models.ImageFileCreateEntry(name=name, contents=data, tag_ids=tags or None, regions=regions or None)
     return entry, name
 
 
@@ -956,11 +968,13 @@ class BulkWorkflows:
         project = to_id(project_id, "project_id")
 
         def create_missing_tags() -> Workflow[None]:
-            existing = yield from call(TrainingOperations.get_tags.build(self, project))
+            existing = yield from call(training_operations.TrainingOperations.get_tags.build(self, project))
             tag_ids.update({tag.name: tag.id for tag in existing if tag.id is not None})
             for name in names:
                 if name not in tag_ids:
-                    created = yield from call(TrainingOperations.create_tag.build(self, project, name))
+                    created = yield from call(
+                        training_operations.TrainingOperations.create_tag.build(self, project, name)
+                    )
                     assert created.id is not None
                     tag_ids[name] = created.id
 
@@ -1000,7 +1014,7 @@ def _upload(
             limit=f"{MAX_TAGS_PER_BATCH} tags per batch",
             value=len(common),
         )
-    check_metadata(metadata, "metadata")
+    training_operations.check_metadata(metadata, "metadata")
     if isinstance(max_batch_images, bool) or not 1 <= max_batch_images <= MAX_IMAGES_PER_BATCH:
         raise ClientValidationError(
             f"max_batch_images must be 1 to {MAX_IMAGES_PER_BATCH}, got {max_batch_images!r}",

@@ -30,13 +30,13 @@ import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._exceptions import ClientValidationError, CustomVisionError
 from ..core.operation import Workflow, call, workflow
-from ..models.training import DomainType, Image, Project, Tag
 from ..operations import Id, download, sniff_image, to_id
-from ..operations.training import MAX_IMAGES_PER_BATCH, MAX_TAKE, TrainingOperations
+from ..operations.limits import MAX_IMAGES_PER_BATCH, MAX_TAKE
+from ..operations.training import TrainingOperations
 from .bulk import (
     DEFAULT_MAX_BATCH_BYTES,
     DEFAULT_UPLOAD_CONCURRENCY,
@@ -50,6 +50,9 @@ from .bulk import (
     bulk,
     check_concurrency,
 )
+
+if TYPE_CHECKING:
+    from ..models.training import DomainType, Image, Project, Tag
 
 __all__ = ["AUTOML_FILE", "COCO_FILE", "MANIFEST_FORMAT", "DatasetDownload", "DatasetUpload", "DatasetWorkflows"]
 

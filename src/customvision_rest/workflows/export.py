@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING
 
 from .._exceptions import OperationFailedError
 from ..core.operation import Workflow, workflow
-from ..models.training import Export
 from ..operations import Id, download
 from .polling import DEFAULT_TIMEOUT, PollPlan, PollSchedule, Progress, wait_for
 from .training import stream_to_file
+
+if TYPE_CHECKING:
+    from ..models.training import Export
 
 __all__ = ["ExportWorkflows"]
 

@@ -13,22 +13,29 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
 from .._exceptions import ClientValidationError
+from ..core.lazy import lazy_module
 from ..core.operation import AsyncRunner, ClientMethod, Cursor, Operation, SyncRunner, type_argument
-from ..models.training import (
-    Image,
-    ImagePerformance,
-    PredictionQueryResult,
-    PredictionQueryToken,
-    StoredImagePrediction,
-    StoredSuggestedTagAndRegion,
-    SuggestedTagAndRegionQuery,
-    SuggestedTagAndRegionQueryToken,
-)
 from ..operations import Id
-from ..operations.training import MAX_TAKE, TrainingOperations, coerce_model
+from ..operations.limits import MAX_TAKE
+from ..operations.training import TrainingOperations, coerce_model
+
+if TYPE_CHECKING:
+    from ..models import training as models
+    from ..models.training import (
+        Image,
+        ImagePerformance,
+        PredictionQueryResult,
+        PredictionQueryToken,
+        StoredImagePrediction,
+        StoredSuggestedTagAndRegion,
+        SuggestedTagAndRegionQuery,
+        SuggestedTagAndRegionQueryToken,
+    )
+else:
+    models = lazy_module("customvision_rest.models.training")
 
 __all__ = [
     "Page",
@@ -78,8 +85,8 @@ def by_skip_and_take(fetch: Callable[[int, int], Operation[list[T]]], page_size:
     return walk()
 
 
-Q = TypeVar("Q", PredictionQueryToken, SuggestedTagAndRegionQueryToken)
-R = TypeVar("R", PredictionQueryResult, SuggestedTagAndRegionQuery)
+Q = TypeVar("Q", "PredictionQueryToken", "SuggestedTagAndRegionQueryToken")
+R = TypeVar("R", "PredictionQueryResult", "SuggestedTagAndRegionQuery")
 
 
 def by_continuation(fetch: Callable[[Q], Operation[R]], query: Q) -> Generator[Operation[Any] | Page[Any], Any, None]:
@@ -287,7 +294,7 @@ class PagingWorkflows:
 
         The pages follow the service's continuation token; ``query.max_count``, if set, is the page size.
         """
-        token = coerce_model(PredictionQueryToken, query or {}, "query")
+        token = coerce_model(models.PredictionQueryToken, query or {}, "query")
         if token.max_count is None:
             token = token.model_copy(update={"max_count": _page_size(page_size)})
         return by_continuation(lambda q: TrainingOperations.query_predictions.build(self, project_id, q), token)
@@ -303,7 +310,7 @@ class PagingWorkflows:
         page_size: int = MAX_TAKE,
     ) -> Pager[StoredSuggestedTagAndRegion]:
         """Every untagged image with suggestions matching ``query`` (see :meth:`query_suggested_images`)."""
-        token = coerce_model(SuggestedTagAndRegionQueryToken, query or {}, "query")
+        token = coerce_model(models.SuggestedTagAndRegionQueryToken, query or {}, "query")
         if token.max_count is None:
             token = token.model_copy(update={"max_count": _page_size(page_size)})
         return by_continuation(

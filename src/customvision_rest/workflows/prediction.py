@@ -14,14 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._exceptions import ClientValidationError
 from ..core.operation import Operation, Workflow, call
-from ..models.prediction import ImagePrediction
 from ..operations import Id, ImageInput, read_image, to_id
 from ..operations.prediction import MAX_PREDICTION_IMAGE_BYTES, PredictionOperations
 from .bulk import Bulk, bulk, check_concurrency
+
+if TYPE_CHECKING:
+    from ..models.prediction import ImagePrediction
 
 __all__ = [
     "DEFAULT_PREDICTION_CONCURRENCY",

@@ -13,16 +13,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, TypeVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._exceptions import BadRequestError, OperationFailedError, TrainingFailedError, TrainingNotNeededError
+from ..core.lazy import lazy_module
 from ..core.operation import Operation, Workflow, call, workflow
-from ..models.training import Export, ExportStatus, Iteration, IterationStatus, Project, ProjectStatus
 from ..operations import Id, download, to_id
 from ..operations.training import TrainingOperations, TrainingOptions
 from .polling import DEFAULT_TIMEOUT, PollPlan, PollSchedule, Progress, State, check_wait, poller, wait_for
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ..models import training as models
+    from ..models.training import Export, Iteration, Project
+else:
+    models = lazy_module("customvision_rest.models.training")
 
 __all__ = ["TrainingWorkflows", "stream_to_file"]
 
@@ -37,9 +43,9 @@ _EPOCH = datetime.min.replace(tzinfo=timezone.utc)
 
 
 def _judge_iteration(iteration: Iteration) -> State:
-    if iteration.status == IterationStatus.COMPLETED:
+    if iteration.status == models.IterationStatus.COMPLETED:
         return State.SUCCEEDED
-    if iteration.status == IterationStatus.FAILED:
+    if iteration.status == models.IterationStatus.FAILED:
         return State.FAILED
     return State.RUNNING
 
@@ -49,9 +55,9 @@ def _training_failed(iteration: Iteration) -> TrainingFailedError:
 
 
 def _judge_export(export: Export) -> State:
-    if export.status == ExportStatus.DONE:
+    if export.status == models.ExportStatus.DONE:
         return State.SUCCEEDED
-    if export.status == ExportStatus.FAILED:
+    if export.status == models.ExportStatus.FAILED:
         return State.FAILED
     return State.RUNNING
 
@@ -63,9 +69,9 @@ def _export_failed(export: Export) -> OperationFailedError:
 
 
 def _judge_import(project: Project) -> State:
-    if project.status == ProjectStatus.FAILED:
+    if project.status == models.ProjectStatus.FAILED:
         return State.FAILED
-    if project.status in (None, ProjectStatus.SUCCEEDED):
+    if project.status in (None, models.ProjectStatus.SUCCEEDED):
         return State.SUCCEEDED
     return State.RUNNING
 
@@ -102,7 +108,7 @@ def stream_to_file(fetch: Operation[Any], destination: str | os.PathLike[str]) -
 
 def latest_trained(iterations: Sequence[Iteration]) -> Iteration | None:
     """The most recently trained completed iteration, or ``None``."""
-    completed = [i for i in iterations if i.status == IterationStatus.COMPLETED]
+    completed = [i for i in iterations if i.status == models.IterationStatus.COMPLETED]
     return max(completed, key=lambda i: i.trained_at or i.last_modified or _EPOCH, default=None)
 
 
@@ -127,7 +133,7 @@ class TrainingWorkflows:
                 raise
             # A training is running already (often ours, started by a call whose answer was lost): follow it.
             iterations = yield from call(TrainingOperations.get_iterations.build(self, project))
-            running = [i for i in iterations if i.status == IterationStatus.TRAINING]
+            running = [i for i in iterations if i.status == models.IterationStatus.TRAINING]
             if not running:
                 raise
             iteration = max(running, key=lambda i: i.created or i.last_modified or _EPOCH)
@@ -194,7 +200,7 @@ class TrainingWorkflows:
         def matching(exports: list[Export], *, include_failed: bool) -> Export | None:
             for export in exports:
                 same_flavor = (export.flavor or None) == (flavor or None)
-                failed = export.status == ExportStatus.FAILED
+                failed = export.status == models.ExportStatus.FAILED
                 if str(export.platform) == str(platform) and same_flavor and (include_failed or not failed):
                     return export
             return None
