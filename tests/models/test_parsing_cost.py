@@ -6,17 +6,21 @@ must still guarantee.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
 import service_bodies
-from customvision_rest.models import UtcDatetime
-from customvision_rest.models.training import Image, ImageMetadataUpdateEntry, Iteration
+from customvision_rest.models import UtcDatetime, _base
+from customvision_rest.models._base import OffsetlessUtcDatetime
+from customvision_rest.models.training import Image, ImageMetadataUpdateEntry, Iteration, Project
 
 IMAGE = {
     "id": "fa91437d-39e5-4a9f-99e0-a83e1c2a8b11",
@@ -39,7 +43,7 @@ def test_importing_the_package_builds_no_validator() -> None:
         "models = [getattr(m, n) for m in (training, prediction) for n in m.__all__]\n"
         "built = [c.__name__ for c in models if isinstance(getattr(c, '__pydantic_validator__', None), SchemaValidator)]\n"
         "assert _common._adapter.cache_info().currsize == 0, 'an adapter was built at import'\n"
-        "training.Image.model_validate_json(" + repr(__import__("json").dumps(IMAGE)) + ")\n"
+        "training.Image.model_validate_json(" + repr(json.dumps(IMAGE)) + ")\n"
         "now = [c.__name__ for c in models if isinstance(getattr(c, '__pydantic_validator__', None), SchemaValidator)]\n"
         "print(built, sorted(now))\n"
     )
@@ -50,39 +54,72 @@ def test_importing_the_package_builds_no_validator() -> None:
     assert "'Project'" not in now, "reading an image built the project's validator too"
 
 
-@pytest.mark.parametrize(
-    ("given", "expected"),
-    [
-        ("2019-03-21T01:31:11.186Z", datetime(2019, 3, 21, 1, 31, 11, 186000, tzinfo=timezone.utc)),
-        ("2019-03-21T01:31:11.6094494", datetime(2019, 3, 21, 1, 31, 11, 609449, tzinfo=timezone.utc)),
-        ("2019-03-21T01:31:11", datetime(2019, 3, 21, 1, 31, 11, tzinfo=timezone.utc)),
-        ("2019-03-21 01:31:11", datetime(2019, 3, 21, 1, 31, 11, tzinfo=timezone.utc)),
-        ("2019-03-21T03:31:11+02:00", datetime(2019, 3, 21, 1, 31, 11, tzinfo=timezone.utc)),
-        ("2019-03-20T23:01:11-0230", datetime(2019, 3, 21, 1, 31, 11, tzinfo=timezone.utc)),
-        ("2019-03-21T01:31:11.5+00:00", datetime(2019, 3, 21, 1, 31, 11, 500000, tzinfo=timezone.utc)),
-        ("2019-03-21", datetime(2019, 3, 21, tzinfo=timezone.utc)),
-        (1553131871, datetime(2019, 3, 21, 1, 31, 11, tzinfo=timezone.utc)),
-        (datetime(2019, 3, 21, 1, 31, 11), datetime(2019, 3, 21, 1, 31, 11, tzinfo=timezone.utc)),
-        (
-            datetime(2019, 3, 21, 4, 31, 11, tzinfo=timezone(timedelta(hours=3))),
-            datetime(2019, 3, 21, 1, 31, 11, tzinfo=timezone.utc),
-        ),
-    ],
-)
-def test_every_form_of_datetime_reads_as_utc(given: object, expected: datetime) -> None:
-    value = TypeAdapter(UtcDatetime).validate_python(given)
+# Every form a datetime may take, in an answer or from Python, and the UTC instant it must read as.
+DATETIME_FORMS: list[tuple[object, datetime]] = [
+    ("2019-03-21T01:31:11.186Z", datetime(2019, 3, 21, 1, 31, 11, 186000, tzinfo=timezone.utc)),
+    ("2019-03-21T01:31:11.6094494Z", datetime(2019, 3, 21, 1, 31, 11, 609449, tzinfo=timezone.utc)),
+    ("2019-03-21T01:31:11.6094494", datetime(2019, 3, 21, 1, 31, 11, 609449, tzinfo=timezone.utc)),
+    ("2019-03-21T01:31:11.609449", datetime(2019, 3, 21, 1, 31, 11, 609449, tzinfo=timezone.utc)),
+    ("2019-03-21T01:31:11", datetime(2019, 3, 21, 1, 31, 11, tzinfo=timezone.utc)),
+    ("2019-03-21T01:31", datetime(2019, 3, 21, 1, 31, tzinfo=timezone.utc)),
+    ("2019-03-21 01:31:11", datetime(2019, 3, 21, 1, 31, 11, tzinfo=timezone.utc)),
+    ("2019-03-21T03:31:11+02:00", datetime(2019, 3, 21, 1, 31, 11, tzinfo=timezone.utc)),
+    ("2019-03-20T23:01:11-0230", datetime(2019, 3, 21, 1, 31, 11, tzinfo=timezone.utc)),
+    ("2019-03-21T07:01:11.6094494+05:30", datetime(2019, 3, 21, 1, 31, 11, 609449, tzinfo=timezone.utc)),
+    ("2019-03-21T01:31:11.5+00:00", datetime(2019, 3, 21, 1, 31, 11, 500000, tzinfo=timezone.utc)),
+    ("2019-03-21", datetime(2019, 3, 21, tzinfo=timezone.utc)),
+    (1553131871, datetime(2019, 3, 21, 1, 31, 11, tzinfo=timezone.utc)),
+    (1553131871.5, datetime(2019, 3, 21, 1, 31, 11, 500000, tzinfo=timezone.utc)),
+    ("1553131871", datetime(2019, 3, 21, 1, 31, 11, tzinfo=timezone.utc)),
+    (datetime(2019, 3, 21, 1, 31, 11), datetime(2019, 3, 21, 1, 31, 11, tzinfo=timezone.utc)),
+    (
+        datetime(2019, 3, 21, 4, 31, 11, tzinfo=timezone(timedelta(hours=3))),
+        datetime(2019, 3, 21, 1, 31, 11, tzinfo=timezone.utc),
+    ),
+]
+
+
+@pytest.mark.parametrize("kind", [UtcDatetime, OffsetlessUtcDatetime])
+@pytest.mark.parametrize(("given", "expected"), DATETIME_FORMS)
+def test_every_form_of_datetime_reads_as_utc(given: object, expected: datetime, kind: object) -> None:
+    value = TypeAdapter(kind).validate_python(given)
     assert value == expected
     assert value.utcoffset() == timedelta(0)
 
 
-@pytest.mark.parametrize("bad", ["garbage", "", "2019-13-45T01:31:11", "2019-03-21T01:31:11+25:00", None])
-def test_a_bad_datetime_is_refused(bad: object) -> None:
-    with pytest.raises(ValidationError):
-        TypeAdapter(UtcDatetime).validate_python(bad)
+@pytest.mark.parametrize(
+    ("given", "expected"), [(given, expected) for given, expected in DATETIME_FORMS if not isinstance(given, datetime)]
+)
+def test_every_form_of_datetime_in_an_answer_reads_as_utc(given: object, expected: datetime) -> None:
+    """The JSON path, where answers are read: each field holding a datetime, required or optional, nested or not."""
+    region = {"tagId": IMAGE["id"], "left": 0.1, "top": 0.1, "width": 0.5, "height": 0.5, "created": given}
+    body = {**IMAGE, "created": given, "tags": [{"tagId": IMAGE["id"], "created": given}], "regions": [region]}
+    image = Image.model_validate_json(json.dumps(body))
+    for value in (image.created, image.tags[0].created, image.regions[0].created):
+        assert value == expected
+        assert value is not None and value.utcoffset() == timedelta(0)
+    for kind in (UtcDatetime, OffsetlessUtcDatetime):  # the same forms, whichever the field expects first
+        value = TypeAdapter(kind).validate_json(json.dumps(given))
+        assert value == expected
+        assert value.utcoffset() == timedelta(0)
+
+
+@pytest.mark.parametrize(
+    "bad", ["garbage", "", "2019-13-45T01:31:11", "2019-13-45T01:31:11.6094494", "2019-03-21T01:31:11+25:00", None]
+)
+@pytest.mark.parametrize("kind", [UtcDatetime, OffsetlessUtcDatetime])
+def test_a_bad_datetime_is_refused_with_one_error(bad: object, kind: object) -> None:
+    with pytest.raises(ValidationError) as caught:
+        TypeAdapter(kind).validate_python(bad)
+    assert caught.value.error_count() == 1
+    with pytest.raises(ValidationError) as caught:
+        TypeAdapter(kind).validate_json(json.dumps(bad))
+    assert caught.value.error_count() == 1
+    assert caught.value.errors()[0]["type"] == "datetime_parsing"
 
 
 def test_null_lists_and_maps_read_as_empty_and_bad_ones_say_why() -> None:
-    image = Image.model_validate_json(__import__("json").dumps({**IMAGE, "tags": None, "metadata": None}))
+    image = Image.model_validate_json(json.dumps({**IMAGE, "tags": None, "metadata": None}))
     assert (image.tags, image.regions, image.metadata) == ([], [], {})
     assert (
         ImageMetadataUpdateEntry.model_validate({"imageId": IMAGE["id"], "status": "OK", "metadata": None}).metadata
@@ -102,3 +139,37 @@ def test_lists_of_an_answer_dump_and_read_back_unchanged() -> None:
     wire = iteration.model_dump_json(by_alias=True)
     assert '"exportableTo":["ONNX","SomethingNew"]' in wire
     assert Iteration.model_validate_json(wire) == iteration
+
+
+def validators_run_by(read: Callable[[], object]) -> list[str]:
+    """The names of the models' Python validators that ``read`` calls (pydantic-core's own work is not Python)."""
+    called: list[str] = []
+    here = _base.__file__
+
+    def watch(frame: Any, event: str, arg: object) -> None:
+        if event == "call" and frame.f_code.co_filename == here:
+            called.append(frame.f_code.co_name)
+
+    sys.setprofile(watch)
+    try:
+        read()
+    finally:
+        sys.setprofile(None)
+    return called
+
+
+def test_the_services_own_forms_of_datetime_cost_no_text_tests() -> None:
+    """A datetime with ``Z`` (a project) is read in pydantic-core alone; one with no offset (an image) is read
+    after one append, and neither goes through the general reader of every other form."""
+    project = json.dumps(service_bodies.project(uuid.UUID(int=1)))
+    assert project.count('Z"') == 2  # created and lastModified, in the service's form
+    Project.model_validate_json(project)  # the validator is built on first use: not what is counted
+    assert validators_run_by(lambda: Project.model_validate_json(project)) == []
+
+    tag = {"tagId": IMAGE["id"], "created": "2020-11-06T16:15:54.5250542"}
+    image = json.dumps({**service_bodies.stored_image(), "tags": [tag]})
+    Image.model_validate_json(image)
+    assert validators_run_by(lambda: Image.model_validate_json(image)) == ["_assume_utc", "_assume_utc"]
+
+    other_offset = json.dumps({**IMAGE, "created": "2020-11-06T18:15:54+02:00"})
+    assert "_utc_input" in validators_run_by(lambda: Image.model_validate_json(other_offset))

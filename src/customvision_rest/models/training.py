@@ -18,7 +18,7 @@ from uuid import UUID
 
 from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer
 
-from ._base import CustomVisionModel, NullAsEmpty, OpenEnum, UtcDatetime
+from ._base import CustomVisionModel, NullAsEmpty, OffsetlessUtcDatetime, OpenEnum, UtcDatetime
 from .prediction import BoundingBox, CustomVisionErrorCode, ImagePrediction, Prediction, TagType
 
 __all__ = [
@@ -367,7 +367,7 @@ class ImageRegion(Region):
 
     region_id: UUID | None = None
     tag_name: str | None = None
-    created: UtcDatetime | None = None
+    created: OffsetlessUtcDatetime | None = None
 
 
 class ImageTag(CustomVisionModel):
@@ -375,14 +375,14 @@ class ImageTag(CustomVisionModel):
 
     tag_id: UUID
     tag_name: str | None = None
-    created: UtcDatetime
+    created: OffsetlessUtcDatetime
 
 
 class Image(CustomVisionModel):
     """A training image: its size, download addresses, tags, regions and metadata."""
 
     id: UUID
-    created: UtcDatetime
+    created: OffsetlessUtcDatetime
     width: int
     height: int
     resized_image_uri: str
@@ -738,7 +738,7 @@ class ImagePerformance(CustomVisionModel):
 
     predictions: _List[Prediction] = Field(default_factory=list)
     id: UUID
-    created: UtcDatetime
+    created: OffsetlessUtcDatetime
     width: int
     height: int
     image_uri: str
