@@ -418,3 +418,53 @@ def test_threads_racing_to_the_first_request_open_one_pool() -> None:
     assert len(opened) == 1
     assert route.call_count == 8
     assert opened[0].is_closed
+
+
+# ---------------------------------------------------------------------------------------------- sniffio probe
+
+
+class _CountingFinder:
+    """A meta path finder that only counts the searches that reach the import path."""
+
+    def __init__(self) -> None:
+        self.searches: list[str] = []
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        self.searches.append(name)
+
+
+def _open_async_pool() -> None:
+    client = AsyncPredictionClient(ENDPOINT, PREDICTION_KEY)
+    assert isinstance(client._pool.client, httpx.AsyncClient)  # what the first request does
+
+
+def test_without_sniffio_httpcores_probe_fails_without_searching_the_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """httpcore imports sniffio for each lock and event; where it is missing, the failure must not search again."""
+    import importlib.util
+    import sys
+
+    import sniffio  # in sys.modules now, so that the test's end puts it back
+
+    monkeypatch.delitem(sys.modules, "sniffio")
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, package=None: None)  # sniffio not installed
+    _open_async_pool()
+    finder = _CountingFinder()
+    monkeypatch.setattr(sys, "meta_path", [finder, *sys.meta_path])
+    with pytest.raises(ImportError):
+        import sniffio  # noqa: F401
+    assert finder.searches == []
+
+
+def test_an_installed_sniffio_is_left_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    import sniffio  # trio, which the test environment has, installs it
+
+    _open_async_pool()
+    assert sys.modules["sniffio"] is sniffio
+    monkeypatch.delitem(sys.modules, "sniffio")
+    _open_async_pool()  # installed but not imported yet: still importable afterwards
+    assert "sniffio" not in sys.modules
+    import sniffio as again
+
+    assert again.current_async_library is not None

@@ -126,8 +126,15 @@ class ClientConfig:
         # Computed once: they are read on every request.
         object.__setattr__(self, "uses_token", is_token_credential(self.resource.credential))
         object.__setattr__(self, "api_root", f"/customvision/v{self.api_version}/{self.role.value}")
-        object.__setattr__(self, "_timeouts", self.timeout.as_dict())
-        object.__setattr__(self, "_base_headers", {"User-Agent": user_agent(self.application_id)})
+        timeouts = self.timeout.as_dict()
+        object.__setattr__(self, "_timeouts", timeouts)
+        # The longest per-attempt timeout (None: one phase has none): a deadline further away clamps nothing.
+        limits = [value for value in timeouts.values() if value is not None]
+        longest = max(limits) if len(limits) == len(timeouts) else None
+        object.__setattr__(self, "_longest_timeout", longest)
+        object.__setattr__(
+            self, "_base_headers", {"User-Agent": user_agent(self.application_id), "Accept": "application/json"}
+        )
 
     uses_token: bool = field(init=False, compare=False, repr=False)
     """Whether requests carry an Entra ID bearer token rather than a key."""
@@ -159,7 +166,6 @@ class ClientConfig:
         ``remaining`` is what is left of the call's deadline: no timeout of the attempt exceeds it.
         """
         headers = dict(self._base_headers)  # type: ignore[attr-defined]
-        headers["Accept"] = "application/json"
         content: bytes | None = None
         files: Any = None
         if op.json is not NO_BODY:
@@ -173,7 +179,8 @@ class ClientConfig:
         elif op.method in ("POST", "PATCH", "PUT"):
             headers["Content-Length"] = "0"
         timeouts: dict[str, float | None] = self._timeouts  # type: ignore[attr-defined]
-        if remaining is not None and any(value is None or value > remaining for value in timeouts.values()):
+        longest: float | None = self._longest_timeout  # type: ignore[attr-defined]
+        if remaining is not None and (longest is None or longest > remaining):
             timeouts = {
                 phase: remaining if value is None else min(value, remaining) for phase, value in timeouts.items()
             }
@@ -253,7 +260,11 @@ def perform(config: ClientConfig, op: Operation[T], clock: Callable[[], float]) 
         attempt += 1
         now = start if attempt == 1 else max(clock(), resumed)
         if kind is not None:
-            now = yield from _paced(config, op, kind, now, deadline)
+            # Most calls find their turn free: only a call that must wait enters the pacing loop.
+            pace = config.limiter.pace
+            wait = config.limiter.reserve(kind, now)
+            if wait > 0:
+                now = yield from _paced(config, op, kind, now, deadline, pace, wait)
         try:
             remaining = None if config.deadline is None else config.deadline - (now - start)
             result: T = yield from exchange(config, op, remaining)
@@ -289,15 +300,17 @@ def perform(config: ClientConfig, op: Operation[T], clock: Callable[[], float]) 
 
 
 def _paced(
-    config: ClientConfig, op: Operation[Any], kind: CallKind, now: float, deadline: float | None
+    config: ClientConfig,
+    op: Operation[Any],
+    kind: CallKind,
+    now: float,
+    deadline: float | None,
+    pace: object,
+    wait: float,
 ) -> Generator[Sleep, Any, float]:
-    """Wait for the call's turn under the rate limit; return the time it starts at."""
+    """Wait ``wait`` seconds for the turn reserved at ``pace``, and again as needed; return the start time."""
     limiter = config.limiter
     while True:
-        pace = limiter.pace
-        wait = limiter.reserve(kind, now)
-        if wait <= 0:
-            return now
         if deadline is not None and now + wait >= deadline:
             raise APITimeoutError(
                 f"{op.name}: the client-side rate limit would delay the call past its deadline "
@@ -310,11 +323,14 @@ def _paced(
         if limiter.pace is pace:
             return now
         # The limiter changed pace while this call waited (the service named a slower tier): take a new turn.
+        pace = limiter.pace
+        wait = limiter.reserve(kind, now)
+        if wait <= 0:
+            return now
 
 
 def read_response(op: Operation[T], response: httpx.Response) -> T:
     """The operation's result, or the error the response means."""
-    request_id = response.headers.get("apim-request-id")
     status = response.status_code
     if logger.isEnabledFor(logging.DEBUG):
         logger.debug(
@@ -323,11 +339,11 @@ def read_response(op: Operation[T], response: httpx.Response) -> T:
             # Never the query: download addresses carry their signature (SAS) there.
             response.request.url.copy_with(query=None),
             status,
-            request_id,
+            response.headers.get("apim-request-id"),
         )
     if status not in op.success:
         if 200 <= status < 300:
-            raise _unexpected_success(op, response, request_id)
+            raise _unexpected_success(op, response, response.headers.get("apim-request-id"))
         raise error_from_response(response)
     try:
         return op.parse(response)
@@ -337,7 +353,7 @@ def read_response(op: Operation[T], response: httpx.Response) -> T:
     raise ResponseValidationError(
         f"{op.name}: the service answered HTTP {status} with a body this client cannot read: {problem}",
         status_code=status,
-        request_id=request_id,
+        request_id=response.headers.get("apim-request-id"),
         body=_body_of(response),
     )
 

@@ -65,11 +65,16 @@ def shown(value: object, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+_CANONICAL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def to_id(value: Id, what: str) -> str:
     """Canonical text of an id, or a :class:`ClientValidationError` naming the argument."""
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, str):
+        if type(value) is str and _CANONICAL_ID.fullmatch(value):  # as the service writes ids already
+            return value
         try:
             return str(uuid.UUID(value.strip()))
         except ValueError:
