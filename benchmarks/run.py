@@ -578,6 +578,35 @@ def profile_note(call: Callable[[], object], calls: int = 300) -> str:
     return ", ".join(f"{module} {100 * own / total:.0f}%" for module, own in top)
 
 
+def _calls_by_module(run: Callable[[int], float], calls: int) -> tuple[float, dict[str, float]]:
+    """Function calls (Python and C) per call of ``run``, in all and by module."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    run(calls)
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=io.StringIO())
+    by_module: dict[str, float] = {}
+    for (filename, _line, _name), (_cc, count, _own, _cum, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        module = _module_of(filename)
+        by_module[module] = by_module.get(module, 0.0) + count / calls
+    return stats.total_calls / calls, by_module  # type: ignore[attr-defined]
+
+
+def async_gap_note(sync: Contender, asynchronous: Contender, raw_ratio: float, calls: int = 50) -> str:
+    """Why an async call costs more than a sync one: the extra function calls a call makes, by module."""
+    sync_total, sync_by = _calls_by_module(sync.run, calls)
+    async_total, async_by = _calls_by_module(asynchronous.run, calls)
+    extra = {module: async_by.get(module, 0.0) - sync_by.get(module, 0.0) for module in {*sync_by, *async_by}}
+    top = sorted(extra.items(), key=lambda item: -item[1])[:5]
+    label = {module: "built-in functions" if module.startswith("C code") else module for module, _ in top}
+    return (
+        f"ours async makes {async_total:.0f} function calls a call against {sync_total:.0f} for sync; the extra: "
+        + ", ".join(f"{label[module]} {count:+.0f}" for module, count in top)
+        + f". Raw httpx async is {raw_ratio:.2f}x raw httpx sync in the same run: the gap is httpx's async path "
+        "(httpcore over anyio and the event loop), which our async client uses as it is"
+    )
+
+
 def _module_of(filename: str) -> str:
     for marker in ("customvision_rest", "httpx", "httpcore", "pydantic", "anyio", "asyncio", "json", "http"):
         if f"/{marker}/" in filename or filename.endswith(f"/{marker}.py"):
@@ -802,6 +831,11 @@ def main() -> None:
                 rows = interleave(group, scenario, racers[scenario], rounds, count)
                 calls += rows
                 by = {r.contender: r.median for r in rows}
+                if group == "loopback" and by["ours (async)"] > by["ours (sync)"]:
+                    named = {c.name: c for c in racers[scenario]}
+                    notes[f"{scenario}, {group}, async against sync"] = async_gap_note(
+                        named["ours (sync)"], named["ours (async)"], by["httpx (async)"] / by["httpx (sync)"]
+                    )
                 if by["ours (sync)"] > 1.15 * by["httpx (sync)"]:
                     ours = next(c for c in racers[scenario] if c.name == "ours (sync)")
                     notes[f"{scenario}, {group}, sync"] = profile_note(lambda ours=ours: ours.run(1))
