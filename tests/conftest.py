@@ -8,6 +8,7 @@ little.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,3 +82,14 @@ def _one_ssl_context_per_configuration() -> Iterator[None]:
         yield
     finally:
         transports.create_ssl_context = original
+
+
+@pytest.fixture
+def no_collector() -> Iterator[None]:
+    """Only reference counting frees memory: anything kept by a reference cycle stays visible."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import inspect
 import weakref
-from collections.abc import Iterator
 
 import pytest
 
@@ -21,23 +19,13 @@ METHODS = {
 }
 
 
-@pytest.fixture
-def collector_off() -> Iterator[None]:
-    gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def _methods(client_class: type) -> list[str]:
     return METHODS["training" if "Training" in client_class.__name__ else "prediction"]
 
 
 @pytest.mark.parametrize("client_class", CLIENTS)
 def test_a_client_whose_methods_were_looked_up_is_freed_without_the_collector(
-    client_class: type, collector_off: None
+    client_class: type, no_collector: None
 ) -> None:
     client = client_class(ENDPOINT, KEY)
     for name in _methods(client_class):

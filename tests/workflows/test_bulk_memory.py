@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import gc
 import json
 import pickle
 import tracemalloc
@@ -86,17 +85,6 @@ async def upload_async(service: Service, **options: Any) -> UploadReport:
     http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
     async with AsyncTrainingClient(ENDPOINT, KEY, http_client=http, rate_limits=RateLimits.none()) as client:
         return await client.upload_images(PROJECT, images(), **options)
-
-
-@pytest.fixture
-def no_collector() -> Iterator[None]:
-    """Only reference counting frees memory: anything kept by a reference cycle stays visible."""
-    gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 @pytest.mark.usefixtures("no_collector")
