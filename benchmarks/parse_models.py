@@ -12,7 +12,8 @@ median and the minimum over rounds of the time per call. ``--without-gc`` turns 
 while timing, as ``timeit`` does: typed results are several times more container objects than ``json.loads``
 gives (model, ``__dict__``, fields-set, UUID per object), so collections weigh on "ours" with it on; with the
 collector on, the run ends with its share: collections of each generation per call, the CPU spent in them, and
-how many objects it tracks in one result.
+how many objects it tracks in one result. Every run also counts the Python functions each contender enters per
+call: for ours, each is a call out of pydantic-core into a validator written in Python.
 "ours" is the parser the client uses
 (``operations._common.parse_list(Image)`` on an ``httpx.Response``), so it includes every typed guarantee:
 UUIDs, UTC-aware datetimes, enums, lists never None. "msrest" is the deprecated SDK's deserializer (if
@@ -174,6 +175,22 @@ def collector_cost(runs: dict[str, Callable[[], Any]], calls: int) -> dict[str, 
     return found
 
 
+def python_calls(run: Callable[[], Any]) -> int:
+    """How many Python functions one call of ``run`` enters (from pydantic-core, each is a call out of Rust)."""
+    entered = [0]
+
+    def watch(frame: Any, event: str, arg: object) -> None:
+        if event == "call":
+            entered[0] += 1
+
+    sys.setprofile(watch)
+    try:
+        run()
+    finally:
+        sys.setprofile(None)
+    return entered[0] - 1  # the contender's own lambda
+
+
 IMPORTS = {
     "pydantic": "import pydantic",
     "httpx + pydantic": "import httpx, pydantic",
@@ -233,6 +250,8 @@ def main(argv: list[str] | None = None) -> None:
             f"  {name:<18} {median * 1e3:6.3f} ms {least * 1e3:6.3f} ms   "
             f"{median / median_base:5.2f}x / {least / min_base:5.2f}x"
         )
+    calls = ", ".join(f"{name} {python_calls(run):,}" for name, run in runs.items())
+    print(f"  Python functions entered per call: {calls}")
     if not args.without_gc:
         print(f"  where the collector's share goes, {args.calls * 5} calls each (gen0/gen1/gen2 runs per call):")
         for name, (counts, spent, containers) in collector_cost(runs, args.calls * 5).items():

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import httpx
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
@@ -21,6 +22,7 @@ import service_bodies
 from customvision_rest.models import UtcDatetime, _base
 from customvision_rest.models._base import OffsetlessUtcDatetime
 from customvision_rest.models.training import Image, ImageMetadataUpdateEntry, Iteration, Project
+from customvision_rest.operations._common import parse_list, parse_model
 
 IMAGE = {
     "id": "fa91437d-39e5-4a9f-99e0-a83e1c2a8b11",
@@ -173,3 +175,38 @@ def test_the_services_own_forms_of_datetime_cost_no_text_tests() -> None:
 
     other_offset = json.dumps({**IMAGE, "created": "2020-11-06T18:15:54+02:00"})
     assert "_utc_input" in validators_run_by(lambda: Image.model_validate_json(other_offset))
+
+
+def test_the_parsers_build_each_validator_on_the_first_answer_and_read_as_the_models_do() -> None:
+    """The operations' parsers call pydantic's validators directly: a model not built yet is built by the
+    first answer, and what they return is what ``model_validate_json`` returns."""
+    project = json.dumps(service_bodies.project(uuid.UUID(int=1)))
+    code = (
+        "import httpx\n"
+        "from pydantic_core import SchemaValidator\n"
+        "from customvision_rest.models.training import Image, Project\n"
+        "from customvision_rest.operations._common import parse_json, parse_list, parse_model\n"
+        "assert not isinstance(Project.__pydantic_validator__, SchemaValidator)\n"
+        f"project = parse_model(Project)(httpx.Response(200, content={project!r}))\n"
+        "assert isinstance(Project.__pydantic_validator__, SchemaValidator)\n"
+        f"assert project == Project.model_validate_json({project!r})\n"
+        f"images = parse_list(Image)(httpx.Response(200, content={json.dumps([IMAGE, IMAGE])!r}))\n"
+        f"assert images == [Image.model_validate_json({json.dumps(IMAGE)!r})] * 2\n"
+        "assert parse_list(Image)(httpx.Response(200, content='[]')) == []\n"
+        "assert parse_json(int)(httpx.Response(200, content='7')) == 7\n"
+        "print(type(project).__name__, type(images[0]).__name__, images[0].created.utcoffset())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["Project", "Image", "0:00:00"]
+
+
+def test_a_parser_refuses_a_bad_answer_as_the_model_does() -> None:
+    bad = json.dumps({**IMAGE, "id": "not-a-uuid"})
+    with pytest.raises(ValidationError) as direct:
+        Image.model_validate_json(bad)
+    with pytest.raises(ValidationError) as parsed:
+        parse_model(Image)(httpx.Response(200, content=bad))
+    assert parsed.value.errors() == direct.value.errors()
+    with pytest.raises(ValidationError) as listed:
+        parse_list(Image)(httpx.Response(200, content=f"[{bad}]"))
+    assert [error["loc"] for error in listed.value.errors()] == [(0, "id")]

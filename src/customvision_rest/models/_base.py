@@ -171,9 +171,13 @@ def _utc_input_otherwise(value: object) -> object:
     return value  # numbers are Unix times, which the validator reads as UTC
 
 
-def _assume_utc(value: object) -> object:
-    """Text read as a UTC time: the fast path of a JSON answer, whose datetime has no offset or is in UTC already."""
-    return value + "Z" if value.__class__ is str else value
+def _assume_utc(text: str) -> str:
+    """Text of a JSON answer written with no offset, as UTC: the fast path of image, tag and region times.
+
+    The branch calling it accepts only JSON text, so it needs no type test; text it makes wrong (one that had an
+    offset already) is refused by the UTC check after it and read by a later branch.
+    """
+    return text + "Z"
 
 
 @functools.cache
@@ -198,7 +202,11 @@ class _Utc:
         read = handler(source)
         any_form = core_schema.no_info_before_validator_function(_utc_input, read)
         utc = core_schema.datetime_schema(tz_constraint=0)
-        naive = core_schema.no_info_before_validator_function(_assume_utc, utc)
+        # A chain, not a before-validator: pydantic-core checks that the value is text itself, and a plain
+        # function costs less to call; a number (Unix time) goes on to the next branch, which reads it.
+        naive = core_schema.chain_schema(
+            [core_schema.str_schema(), core_schema.no_info_plain_validator_function(_assume_utc), utc]
+        )
         in_json = core_schema.union_schema(
             [naive, utc, any_form] if self.naive_first else [utc, naive, any_form],
             mode="left_to_right",

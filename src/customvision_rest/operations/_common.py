@@ -320,7 +320,10 @@ def parse_model(model: type[M]) -> Callable[[httpx.Response], M]:
     """A parser reading the response body as ``model``."""
 
     def parse(response: httpx.Response) -> M:
-        return model.model_validate_json(response.content)
+        # The validator itself, not model_validate_json: the same call with no Python frame around it. Until
+        # the model is first used it is pydantic's placeholder, which builds the real one on this first call.
+        result: M = model.__pydantic_validator__.validate_json(response.content)
+        return result
 
     parse.__name__ = f"parse_{model.__name__}"
     return parse
@@ -330,7 +333,7 @@ def parse_list(model: type[M]) -> Callable[[httpx.Response], list[M]]:
     """A parser reading the response body as a JSON array of ``model``."""
 
     def parse(response: httpx.Response) -> list[M]:
-        result: list[M] = _adapter(list[model]).validate_json(response.content)  # type: ignore[valid-type]
+        result: list[M] = _list_reader(model)(response.content)
         return result
 
     return parse
@@ -340,9 +343,22 @@ def parse_json(kind: Any) -> Callable[[httpx.Response], Any]:
     """A parser reading the body as any type pydantic can validate (``int``, ``bool``, ``list[UUID]``...)."""
 
     def parse(response: httpx.Response) -> Any:
-        return _adapter(kind).validate_json(response.content)
+        return _reader(kind)(response.content)
 
     return parse
+
+
+@functools.cache
+def _list_reader(model: type[BaseModel]) -> Callable[[bytes], Any]:
+    # Keyed by the class, whose hash is its id: ``list[model]`` would be made and hashed again on every answer.
+    return _reader(list[model])  # type: ignore[valid-type]
+
+
+@functools.cache
+def _reader(kind: Any) -> Callable[[bytes], Any]:
+    # The adapter's validator itself: TypeAdapter.validate_json adds a Python frame and keyword handling to
+    # every answer read. Through ``validator`` a pydantic plugin, if one is installed, still sees each call.
+    return _adapter(kind).validator.validate_json
 
 
 @functools.cache
