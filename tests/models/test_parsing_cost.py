@@ -107,7 +107,18 @@ def test_every_form_of_datetime_in_an_answer_reads_as_utc(given: object, expecte
 
 
 @pytest.mark.parametrize(
-    "bad", ["garbage", "", "2019-13-45T01:31:11", "2019-13-45T01:31:11.6094494", "2019-03-21T01:31:11+25:00", None]
+    "bad",
+    [
+        "garbage",
+        "",
+        "2019-13-45T01:31:11",
+        "2019-13-45T01:31:11.6094494",
+        "2019-03-21T01:31:11+25:00",
+        None,
+        True,
+        [],
+        {},
+    ],
 )
 @pytest.mark.parametrize("kind", [UtcDatetime, OffsetlessUtcDatetime])
 def test_a_bad_datetime_is_refused_with_one_error(bad: object, kind: object) -> None:
