@@ -377,8 +377,11 @@ class AsyncClientBase(ClientBase["httpx.AsyncClient", Callable[[float], Awaitabl
 
     @staticmethod
     def _new_http_client() -> httpx.AsyncClient:
+        # Made on the first request, inside the loop, so the transport can tell asyncio from trio.
+        from ._asyncio_transport import new_async_transport
+
         _make_sniffio_probe_cheap()
-        return _without_cookies(httpx.AsyncClient(follow_redirects=False))
+        return _without_cookies(httpx.AsyncClient(follow_redirects=False, transport=new_async_transport()))
 
     def _default_sleep(self) -> Callable[[float], Awaitable[Any]]:
         return _anyio_sleep
