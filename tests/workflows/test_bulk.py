@@ -16,7 +16,7 @@ import respx
 
 from customvision_rest import AsyncTrainingClient, ClientValidationError, Resource, TrainingClient
 from customvision_rest.emulator import Emulator, synthetic_fruit
-from customvision_rest.models.training import Region
+from customvision_rest.models.training import ImageCreateResult, ImageCreateStatus, Region
 from customvision_rest.operations.limits import MAX_TRAINING_IMAGE_BYTES
 from customvision_rest.workflows.bulk import ImageToUpload, UploadIncompleteError, UploadReport
 from service_bodies import stored_image
@@ -165,6 +165,9 @@ def test_a_207_lists_failures_with_input_positions(service: Service) -> None:
     assert [f.position for f in report.failed] == [3, 65]
     assert [f.name for f in report.failed] == ["img3", "img65"]
     assert [str(f.result.status) for f in report.failed] == ["ErrorImageFormat"] * 2
+    counts = report.status_counts()
+    assert report._results is None  # counted from the statuses kept, without building 70 results
+    assert counts == {ImageCreateStatus.OK: 68, ImageCreateStatus.ERROR_IMAGE_FORMAT: 2}
     assert len(report.succeeded) == 68
     assert not report.ok
     text = report.describe_failures()
@@ -261,5 +264,17 @@ def test_emulator_upload_then_duplicates() -> None:
             again = trainer.upload_images(project.id, items)
             assert again.batches == 2
             assert len(again.duplicates) == 70
+            assert again.status_counts() == {ImageCreateStatus.OK_DUPLICATE: 70}
+            assert first.status_counts() == {ImageCreateStatus.OK: 70}
             assert again.ok
             assert trainer.get_tagged_image_count(project.id) == 70
+
+
+def test_status_counts_of_a_report_made_by_hand() -> None:
+    results = [
+        ImageCreateResult(status=ImageCreateStatus.OK),
+        ImageCreateResult(status=ImageCreateStatus.OK),
+        ImageCreateResult(status=ImageCreateStatus.OK_DUPLICATE),
+    ]
+    assert UploadReport(results=results).status_counts() == {ImageCreateStatus.OK: 2, ImageCreateStatus.OK_DUPLICATE: 1}
+    assert UploadReport().status_counts() == {}

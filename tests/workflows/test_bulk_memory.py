@@ -222,3 +222,37 @@ def test_the_images_read_are_let_go_once_their_batch_is_encoded() -> None:
         tracemalloc.stop()
     assert report.ok and report.batches == 5
     assert held == [1, 1, 1, 1, 0]
+
+
+def test_a_batch_in_flight_holds_its_body_once() -> None:
+    # 16 images of 512 kB in one batch: in base64 the body is 4/3 of them. Held as values plus the encoded
+    # bytes of the attempt, it would weigh twice that while the service answers.
+    count, size = 16, 512 * 1024
+    images_bytes = count * size
+    held: list[int] = []
+    baseline = 0
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if tracemalloc.is_tracing():
+            held.append(tracemalloc.get_traced_memory()[0] - baseline)
+        results = [
+            {"sourceUrl": None, "status": "OK", "image": stored_image()} for _ in json.loads(request.content)["images"]
+        ]
+        return httpx.Response(200, json={"isBatchSuccessful": True, "images": results})
+
+    def big_images() -> Iterator[bytes]:
+        for n in range(count):
+            yield b"\xff\xd8\xff" + n.to_bytes(4, "big") + bytes(size - 7)
+
+    http = httpx.Client(transport=httpx.MockTransport(answer))
+    with TrainingClient(ENDPOINT, KEY, http_client=http, rate_limits=RateLimits.none()) as client:
+        client.upload_images(PROJECT, [b"\xff\xd8\xff warm-up"])  # models and validators built before measuring
+        tracemalloc.start()
+        try:
+            baseline = tracemalloc.get_traced_memory()[0]
+            report = client.upload_images(PROJECT, big_images())
+        finally:
+            tracemalloc.stop()
+    assert report.ok and report.batches == 1
+    body = images_bytes * 4 / 3
+    assert body <= held[0] < 1.25 * body, f"{held[0]:,} bytes held in flight for a body of {body:,.0f}"

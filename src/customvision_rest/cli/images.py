@@ -8,6 +8,7 @@ import click
 
 from .. import ImageToUpload
 from ..clients.training import TrainingClient
+from ..models.training import ImageCreateStatus
 from ._context import EXIT_OK, EXIT_SERVICE, CliError, Session, command, names, pass_session
 
 __all__ = ["IMAGE_SUFFIXES", "register"]
@@ -74,11 +75,12 @@ def register(root: click.Group) -> None:
         failed = [
             {"file": str(plan[failure.position][0]), "status": str(failure.result.status)} for failure in report.failed
         ]
+        counts = report.status_counts()  # the results of thousands of images need not be built to be counted
         result = {
             "project": project_id,
             "images": len(images),
-            "uploaded": len(report.succeeded) - len(report.duplicates),
-            "duplicates": len(report.duplicates),
+            "uploaded": counts.get(ImageCreateStatus.OK, 0),
+            "duplicates": counts.get(ImageCreateStatus.OK_DUPLICATE, 0),
             "failed": failed,
             "tags": tag_ids,
             "batches": report.batches,

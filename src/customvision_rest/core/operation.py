@@ -31,6 +31,7 @@ __all__ = [
     "AsyncRunner",
     "ClientMethod",
     "Cursor",
+    "EncodedJson",
     "Multipart",
     "NO_BODY",
     "Operation",
@@ -61,6 +62,20 @@ NO_BODY: Any = _NoBody()
 """Marks an operation that sends no JSON body (``None`` would mean the JSON literal ``null``)."""
 
 
+@dataclass(frozen=True, repr=False)
+class EncodedJson:
+    """A JSON body already encoded, for an :class:`Operation` whose body is large (an upload batch).
+
+    The body is then held once, as the bytes every attempt sends, instead of as a tree of values plus the
+    bytes of the attempt in flight.
+    """
+
+    data: bytes
+
+    def __repr__(self) -> str:
+        return f"EncodedJson({len(self.data):,} bytes)"
+
+
 @dataclass(frozen=True)
 class Multipart:
     """A multipart/form-data body: one or more files under a field name."""
@@ -78,7 +93,7 @@ class Operation(Generic[T]):
         path: the URL path below the endpoint, already percent-encoded.
         parse: turns a successful response into the result.
         params: query parameters, already formatted as the service expects.
-        json: a JSON body, or ``NO_BODY``.
+        json: a JSON body (a value to encode, or :class:`EncodedJson`), or ``NO_BODY``.
         content: raw bytes (``application/octet-stream``), or ``None``.
         multipart: a multipart body, or ``None``.
         success: the statuses that mean success.

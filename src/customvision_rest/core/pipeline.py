@@ -26,7 +26,7 @@ from .._exceptions import (
 from .._version import __version__
 from .credentials import COGNITIVE_SERVICES_SCOPE, BearerToken, TokenCache, is_token_credential
 from .lazy import lazy_module
-from .operation import NO_BODY, Operation, Sleep
+from .operation import NO_BODY, EncodedJson, Operation, Sleep
 from .ratelimit import CallKind, RateLimiter
 from .resources import Resource, Role
 from .retry import RetryPolicy, describe_failure, parse_retry_after
@@ -169,7 +169,7 @@ class ClientConfig:
         content: bytes | None = None
         files: Any = None
         if op.json is not NO_BODY:
-            content = encode_json(op.json)
+            content = op.json.data if type(op.json) is EncodedJson else encode_json(op.json)
             headers["Content-Type"] = "application/json"
         elif op.content is not None:
             content = op.content
