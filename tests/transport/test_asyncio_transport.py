@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import socket
 import struct
+import threading
+import time
 import traceback
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any, TypeVar
@@ -123,6 +125,50 @@ def test_an_idle_connection_the_server_closed_is_not_reused() -> None:
     run(scenario)
 
 
+def test_a_close_the_loop_has_not_handled_yet_is_seen_before_reuse() -> None:
+    """The server closes while the program keeps the loop from running: the next request must not use it."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        for _ in range(2):
+            sock, _ = listener.accept()
+            with sock:
+                sock.recv(65536)
+                sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                sock.shutdown(socket.SHUT_WR)
+                sock.recv(65536)  # the client's close or its next request
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+    async def scenario() -> None:
+        async with client() as http:
+            assert (await http.get(url)).text == "ok"
+            _block_the_loop_until(lambda: _readable_peer_closed(http))
+            assert (await http.get(url)).text == "ok"
+
+    try:
+        run(scenario)
+    finally:
+        listener.close()
+        thread.join(5)
+
+
+def _block_the_loop_until(condition: Callable[[], bool]) -> None:
+    """Hold the loop on purpose: the server's FIN reaches the socket, and the loop never handles it."""
+    for _ in range(500):
+        if condition():
+            return
+        time.sleep(0.01)
+
+
+def _readable_peer_closed(http: httpx.AsyncClient) -> bool:
+    transport = http._transport
+    assert isinstance(transport, AsyncioTransport)
+    return any(conn.readable() for conns in transport._idle.values() for conn in conns)
+
+
 def test_connection_close_and_http_1_0_are_honoured() -> None:
     async def handler(peer: Peer) -> None:
         seen = await peer.request()
@@ -155,6 +201,26 @@ def test_a_connection_with_unasked_bytes_is_not_reused() -> None:
         async with ScriptedServer(handler) as server, client() as http:
             assert (await http.get(server.url)).text == "ok"
             assert (await http.get(server.url)).text == "ok"
+            assert server.connections == 2
+
+    run(scenario)
+
+
+def test_an_idle_connection_that_receives_bytes_is_dropped() -> None:
+    async def answers_then_speaks(peer: Peer) -> None:
+        await peer.request()
+        await peer.answer(body=b"first")
+        await peer.raw(b"HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\n\r\n")
+        await until_client_closes(peer)
+
+    async def scenario() -> None:
+        transport = AsyncioTransport()
+        async with ScriptedServer(answers_then_speaks) as server, client(transport) as http:
+            assert (await http.get(server.url)).text == "first"
+            assert await settle(lambda: not transport._open)
+            assert transport._idle_count == 0
+            assert await settle(server.closed_by_client.is_set)
+            assert (await http.get(server.url)).text == "first"
             assert server.connections == 2
 
     run(scenario)
@@ -383,6 +449,18 @@ def test_malformed_or_cut_responses(answer: bytes, error: type[Exception]) -> No
             with pytest.raises(error):
                 await http.get(server.url)
             assert not transport._open
+
+    run(scenario)
+
+
+def test_a_server_closing_before_answering_says_so() -> None:
+    async def reads_then_closes(peer: Peer) -> None:
+        await peer.request()
+
+    async def scenario() -> None:
+        async with ScriptedServer(reads_then_closes) as server, client() as http:
+            with pytest.raises(httpx.RemoteProtocolError, match=r"^Server disconnected without sending a response"):
+                await http.get(server.url)
 
     run(scenario)
 

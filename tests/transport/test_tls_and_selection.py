@@ -91,6 +91,20 @@ def test_https_verifies_certificates_by_default(certificate: tuple[Path, Path]) 
     asyncio.run(scenario())
 
 
+def test_https_trusts_ssl_cert_file_from_the_environment(
+    certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cert, key = certificate
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+
+    async def scenario() -> None:
+        async with TLSServer(cert, key) as server, httpx.AsyncClient(transport=AsyncioTransport()) as http:
+            assert (await http.get(f"https://127.0.0.1:{server.port}/ip")).text == "GET /ip 0"
+            assert server.names == [None]  # no SNI for an IP address
+
+    asyncio.run(scenario())
+
+
 # ------------------------------------------------------------------------------------------------ selection
 
 

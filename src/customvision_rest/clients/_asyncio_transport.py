@@ -20,6 +20,7 @@ transport (see :func:`new_async_transport`).
 from __future__ import annotations
 
 import asyncio
+import select
 import ssl
 import sys
 import time
@@ -137,7 +138,11 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
                     conn = idle.pop()
                     self._idle_count -= 1
                     conn.in_pool = False
-                    if conn.reusable() and (self._expiry is None or now - conn.idle_since <= self._expiry):
+                    if (
+                        conn.reusable()
+                        and (self._expiry is None or now - conn.idle_since <= self._expiry)
+                        and not conn.readable()
+                    ):
                         return conn
                     self._close(conn)
             if woken or not self._waiting:
@@ -257,6 +262,7 @@ class _Connection(asyncio.Protocol):
         self._loop = loop
         self._h11 = h11.Connection(h11.CLIENT, max_incomplete_event_size=_MAX_HEAD)
         self._transport: asyncio.Transport | None = None
+        self._socket: Any = None
         self._waiter: asyncio.Future[None] | None = None
         self._unread = 0
         self._reading_paused = False
@@ -270,6 +276,7 @@ class _Connection(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = transport  # type: ignore[assignment]
+        self._socket = transport.get_extra_info("socket")
 
     def data_received(self, data: bytes) -> None:
         if self.in_pool:
@@ -325,6 +332,18 @@ class _Connection(asyncio.Protocol):
         """Whether the next request may go on this connection: open, and nothing arrived unasked."""
         return not (self.closed or self._stray or self._eof or self._transport is None or self._transport.is_closing())
 
+    def readable(self) -> bool:
+        """Whether the socket has something to read while no request is out: the server's close (or stray bytes)
+        that the loop has not handled yet, because the program has not let it run since (httpcore checks too)."""
+        sock = self._socket
+        if sock is None:
+            return False
+        try:
+            ready, _, _ = select.select([sock], [], [], 0)
+        except (OSError, ValueError):  # closed under us
+            return True
+        return bool(ready)
+
     def close(self) -> None:
         self.closed = True
         if self._transport is not None:
@@ -375,7 +394,12 @@ class _Connection(asyncio.Protocol):
     async def receive_head(self, timeout: float | None) -> h11.Response:
         """The final response head (1xx answers are skipped)."""
         while True:
-            event = await self.next_event(timeout)
+            try:
+                event = await self.next_event(timeout)
+            except httpx.RemoteProtocolError:
+                if self._eof and self._lost is None:  # what httpcore says then, rather than h11's state names
+                    raise httpx.RemoteProtocolError(_DISCONNECTED) from None
+                raise
             if type(event) is h11.Response:
                 return event
             if type(event) is not h11.InformationalResponse:
@@ -404,9 +428,6 @@ class _Connection(asyncio.Protocol):
     def _input_error(self, protocol_error: h11.RemoteProtocolError | None) -> httpx.TransportError:
         if self._lost is not None:
             return httpx.ReadError(str(self._lost) or type(self._lost).__name__)
-        h = self._h11
-        if self._eof and h.their_state in (h11.IDLE, h11.SEND_RESPONSE):
-            return httpx.RemoteProtocolError(_DISCONNECTED)
         if protocol_error is not None:
             return httpx.RemoteProtocolError(str(protocol_error))
         return httpx.RemoteProtocolError("Server disconnected before the response ended.")
