@@ -308,9 +308,11 @@ def test_write_timeout() -> None:
         await asyncio.sleep(3600)
 
     async def scenario() -> None:
-        async with ScriptedServer(never_reads) as server, client() as http:
+        transport = AsyncioTransport()
+        async with ScriptedServer(never_reads) as server, client(transport) as http:
             with pytest.raises(httpx.WriteTimeout):
                 await http.post(server.url, content=b"x" * (64 * 1024 * 1024), timeout=httpx.Timeout(5, write=0.05))
+            assert not transport._open
 
     run(scenario)
 
@@ -359,6 +361,23 @@ def test_pool_limit_and_pool_timeout() -> None:
                     await http.get(server.url, timeout=httpx.Timeout(5, pool=0.05))
             assert not transport._waiting
             assert (await http.get(f"{server.url}/after")).text == "/after"
+
+    run(scenario)
+
+
+def test_a_waiter_cancelled_after_being_woken_passes_the_room_on() -> None:
+    async def scenario() -> None:
+        transport = AsyncioTransport(limits=httpx.Limits(max_connections=1))
+        async with ScriptedServer(keep_alive) as server, client(transport) as http:
+            held = await http.send(http.build_request("GET", f"{server.url}/held"), stream=True)
+            first = asyncio.ensure_future(http.get(f"{server.url}/first"))
+            second = asyncio.ensure_future(http.get(f"{server.url}/second"))
+            assert await settle(lambda: len(transport._waiting) == 2)
+            await held.aclose()  # wakes the first waiter, which has not run yet when it is cancelled
+            first.cancel()
+            assert (await second).text == "GET /second 0"
+            assert first.cancelled()
+            assert not transport._waiting
 
     run(scenario)
 

@@ -29,6 +29,7 @@ from collections import deque
 from collections.abc import AsyncIterator
 from typing import Any
 
+# Not a dependency of ours: every httpcore 1.x (which httpx 0.27 and 0.28 require) requires h11.
 import h11
 import httpx
 
@@ -36,7 +37,8 @@ __all__ = ["AsyncioTransport", "new_async_transport"]
 
 # Received bytes waiting to be read by the response's consumer before the socket stops being read.
 _READ_HIGH_WATER = 256 * 1024
-# A request body is written in pieces of about this size, each awaiting the socket's buffer to drain.
+# A request body is written in pieces of about this size; after each, the writer waits while the socket's buffer
+# is full (the transport's flow control), so a large upload is not copied whole into the transport's buffer.
 _WRITE_CHUNK = 64 * 1024
 # The largest response head h11 buffers (httpcore's limit too): a peer cannot make us hold an endless header.
 _MAX_HEAD = 100 * 1024
@@ -52,7 +54,7 @@ def new_async_transport() -> httpx.AsyncBaseTransport | None:
     It needs a running asyncio loop (trio has its own I/O). httpx applies proxies from the environment only
     to the transports it builds itself, so a program with ``HTTP(S)_PROXY`` or ``ALL_PROXY`` set keeps them.
     The respx and pytest-httpx mocking libraries patch httpx's and httpcore's transports; a program that
-    mocks with them is served by httpx's stock transport request by request (see ``AsyncioTransport``).
+    mocks with them is served by httpx's stock transport, checked request by request (see ``_mocked``).
     """
     try:
         asyncio.get_running_loop()
@@ -403,7 +405,7 @@ class _Connection(asyncio.Protocol):
             if type(event) is h11.Response:
                 return event
             if type(event) is not h11.InformationalResponse:
-                raise httpx.RemoteProtocolError(_DISCONNECTED)
+                raise httpx.RemoteProtocolError("the server's answer is not an HTTP/1.1 response")
 
     async def next_event(self, timeout: float | None) -> Any:
         """h11's next event, reading from the socket as long as h11 needs more."""
@@ -463,7 +465,7 @@ class _ResponseBody(httpx.AsyncByteStream):
                 event = await conn.next_event(self._timeout)
                 if type(event) is h11.Data:
                     yield bytes(event.data)
-                elif type(event) is h11.EndOfMessage:
+                elif type(event) is h11.EndOfMessage or event is h11.PAUSED:  # as httpcore; PAUSED: bytes beyond
                     break
         except BaseException:
             self._conn = None
