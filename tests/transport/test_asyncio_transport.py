@@ -613,3 +613,32 @@ def test_respx_mocks_still_intercept() -> None:
                 assert (await http.get("http://mocked.invalid/x")).text == "mocked"
 
     run(scenario)
+
+
+def test_a_connection_numbered_above_select_limit_is_still_reused() -> None:
+    # A busy service holds many descriptors: the readability check before reuse must not depend on select()'s
+    # limit of 1024, or every connection numbered above it would be closed and opened again.
+    resource = pytest.importorskip("resource", reason="descriptor limits are a POSIX notion")
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 1200 and (hard == resource.RLIM_INFINITY or hard >= 1200):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (1200, hard))
+    elif soft < 1200:
+        pytest.skip(f"this process may open only {hard} descriptors")
+    spare = [socket.socket() for _ in range(1030)]  # the connection's socket is numbered after these
+
+    async def scenario() -> None:
+        async with ScriptedServer(keep_alive) as server, client() as http:
+            await http.get(server.url)
+            transport = http._transport
+            assert isinstance(transport, AsyncioTransport)
+            numbers = [conn._socket.fileno() for conns in transport._idle.values() for conn in conns]
+            assert numbers and numbers[0] > 1024
+            await http.get(server.url)
+            assert server.connections == 1
+
+    try:
+        run(scenario)
+    finally:
+        for sock in spare:
+            sock.close()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

@@ -44,6 +44,7 @@ _WRITE_CHUNK = 64 * 1024
 _MAX_HEAD = 100 * 1024
 _DEFAULT_PORTS = {b"http": 80, b"https": 443}
 _DISCONNECTED = "Server disconnected without sending a response."
+_poll = getattr(select, "poll", None)
 
 Origin = tuple[bytes, bytes, int]
 
@@ -341,10 +342,17 @@ class _Connection(asyncio.Protocol):
         if sock is None:
             return False
         try:
-            ready, _, _ = select.select([sock], [], [], 0)
+            fd = sock.fileno()
+            if fd < 0:
+                return True
+            if _poll is None:  # Windows: no poll(), and its select() limits how many sockets, not their numbers
+                return bool(select.select([fd], [], [], 0)[0])
+            # poll(), not select(): a busy service has descriptors above select()'s limit of 1024.
+            poller = _poll()
+            poller.register(fd, select.POLLIN)
+            return bool(poller.poll(0))
         except (OSError, ValueError):  # closed under us
             return True
-        return bool(ready)
 
     def close(self) -> None:
         self.closed = True
