@@ -380,8 +380,10 @@ class AsyncClientBase(ClientBase["httpx.AsyncClient", Callable[[float], Awaitabl
         # Made on the first request, inside the loop, so the transport can tell asyncio from trio.
         from ._asyncio_transport import new_async_transport
 
-        _make_sniffio_probe_cheap()
-        return _without_cookies(httpx.AsyncClient(follow_redirects=False, transport=new_async_transport()))
+        transport = new_async_transport()
+        if transport is None:  # only httpx's own transport (httpcore) asks for sniffio
+            _make_sniffio_probe_cheap()
+        return _without_cookies(httpx.AsyncClient(follow_redirects=False, transport=transport))
 
     def _default_sleep(self) -> Callable[[float], Awaitable[Any]]:
         return _anyio_sleep
