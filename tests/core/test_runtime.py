@@ -455,6 +455,41 @@ def test_without_sniffio_httpcores_probe_fails_without_searching_the_path(monkey
     assert finder.searches == []
 
 
+def test_on_our_asyncio_transport_sys_modules_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sniffio mark is for httpcore; a pool on the asyncio transport never asks for sniffio, so none is made."""
+    import asyncio
+    import importlib.util
+    import sys
+
+    from customvision_rest.clients._asyncio_transport import AsyncioTransport
+
+    monkeypatch.delitem(sys.modules, "sniffio")
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, package=None: None)  # sniffio not installed
+
+    async def open_pool() -> httpx.AsyncClient:
+        client = AsyncPredictionClient(ENDPOINT, PREDICTION_KEY)
+        return client._pool.client
+
+    http = asyncio.run(open_pool())
+    assert isinstance(http._transport, AsyncioTransport)
+    assert "sniffio" not in sys.modules
+
+
+def test_without_h11_async_clients_send_over_httpx_transport(monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+    import sys
+
+    monkeypatch.setitem(sys.modules, "h11", None)  # not importable
+    monkeypatch.delitem(sys.modules, "customvision_rest.clients._asyncio_transport", raising=False)
+
+    async def open_pool() -> httpx.AsyncClient:
+        client = AsyncPredictionClient(ENDPOINT, PREDICTION_KEY)
+        return client._pool.client
+
+    http = asyncio.run(open_pool())
+    assert type(http._transport) is httpx.AsyncHTTPTransport
+
+
 def test_an_installed_sniffio_is_left_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 

@@ -377,8 +377,16 @@ class AsyncClientBase(ClientBase["httpx.AsyncClient", Callable[[float], Awaitabl
 
     @staticmethod
     def _new_http_client() -> httpx.AsyncClient:
-        _make_sniffio_probe_cheap()
-        return _without_cookies(httpx.AsyncClient(follow_redirects=False))
+        # Made on the first request, inside the loop, so the transport can tell asyncio from trio.
+        try:
+            from ._asyncio_transport import new_async_transport
+        except ImportError:  # no h11: it comes with httpcore, which every httpx 0.x requires, but not by our say
+            transport = None
+        else:
+            transport = new_async_transport()
+        if transport is None:  # only httpx's own transport (httpcore) asks for sniffio
+            _make_sniffio_probe_cheap()
+        return _without_cookies(httpx.AsyncClient(follow_redirects=False, transport=transport))
 
     def _default_sleep(self) -> Callable[[float], Awaitable[Any]]:
         return _anyio_sleep
