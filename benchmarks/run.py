@@ -74,8 +74,7 @@ def _image(number: int) -> dict[str, Any]:
                 "created": "2020-06-06T22:00:21.1863466",  # no offset, as GetImages answers (recordings)
             }
         ],
-        "regions": None,
-        "metadata": None,
+        # No "regions" or "metadata" key: the GetImagesAndCount recording's images (no regions) have none.
     }
 
 
