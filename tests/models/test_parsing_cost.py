@@ -221,3 +221,17 @@ def test_a_parser_refuses_a_bad_answer_as_the_model_does() -> None:
     with pytest.raises(ValidationError) as listed:
         parse_list(Image)(httpx.Response(200, content=f"[{bad}]"))
     assert [error["loc"] for error in listed.value.errors()] == [(0, "id")]
+
+
+def test_each_kind_of_answer_has_one_parser_built_once() -> None:
+    from customvision_rest import PredictionClient
+    from customvision_rest.operations.prediction import PredictionOperations
+
+    assert parse_model(Project) is parse_model(Project)
+    assert parse_list(Image) is parse_list(Image)
+    assert parse_model(Project) is not parse_model(Iteration)
+    client = PredictionClient("https://unit.cognitiveservices.azure.com", "key")
+    project = str(uuid.UUID(int=1))
+    first = PredictionOperations.classify_image.build(client, project, "published", b"\xff\xd8\xff image")
+    again = PredictionOperations.classify_image.build(client, project, "published", b"\xff\xd8\xff other")
+    assert first.parse is again.parse  # not a new closure for every prediction

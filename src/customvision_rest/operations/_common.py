@@ -316,6 +316,7 @@ def download(url: str, what: str = "file") -> Operation[bytes]:
     )
 
 
+@functools.cache  # one parser per kind, not one per call
 def parse_model(model: type[M]) -> Callable[[httpx.Response], M]:
     """A parser reading the response body as ``model``."""
 
@@ -329,6 +330,7 @@ def parse_model(model: type[M]) -> Callable[[httpx.Response], M]:
     return parse
 
 
+@functools.cache  # one parser per kind, not one per call
 def parse_list(model: type[M]) -> Callable[[httpx.Response], list[M]]:
     """A parser reading the response body as a JSON array of ``model``."""
 
@@ -339,6 +341,7 @@ def parse_list(model: type[M]) -> Callable[[httpx.Response], list[M]]:
     return parse
 
 
+@functools.cache  # one parser per kind, not one per call
 def parse_json(kind: Any) -> Callable[[httpx.Response], Any]:
     """A parser reading the body as any type pydantic can validate (``int``, ``bool``, ``list[UUID]``...)."""
 
