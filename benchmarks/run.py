@@ -288,7 +288,6 @@ def contenders(endpoint: str, loop: asyncio.AbstractEventLoop, in_process: bool)
         RateLimits,
         TrainingClient,
     )
-    from customvision_rest.clients._asyncio_transport import AsyncioTransport
 
     def http() -> httpx.Client:
         return httpx.Client(transport=_in_process_transport()) if in_process else httpx.Client()
@@ -308,7 +307,12 @@ def contenders(endpoint: str, loop: asyncio.AbstractEventLoop, in_process: bool)
     raw, araw = http(), ahttp()
     # Over loopback, the transport our async clients open their pools with, under a bare httpx client: what
     # the connection layer alone costs, beside httpx's stock one.
-    lean = None if in_process else httpx.AsyncClient(transport=AsyncioTransport())
+    try:
+        from customvision_rest.clients._asyncio_transport import AsyncioTransport
+    except ImportError:  # an older tree measured through PYTHONPATH, from before the transport
+        lean = None
+    else:
+        lean = None if in_process else httpx.AsyncClient(transport=AsyncioTransport())
     old_trainer = CustomVisionTrainingClient(endpoint, ApiKeyCredentials(in_headers={"Training-key": KEY}))
     old_predictor = CustomVisionPredictionClient(endpoint, ApiKeyCredentials(in_headers={"Prediction-key": KEY}))
 
