@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import struct
 import threading
@@ -328,6 +329,33 @@ def test_connect_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
             with pytest.raises(httpx.ConnectTimeout):
                 await http.get("http://127.0.0.1:9/", timeout=httpx.Timeout(5, connect=0.05))
             assert transport._connecting == 0
+
+    run(scenario)
+
+
+def test_a_connection_made_after_the_connect_timeout_is_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The race asyncio.wait_for loses up to Python 3.11: the connection completes as the time runs out.
+    class Made:
+        closed = False
+
+        def close(self) -> None:
+            self.closed = True
+
+    made = Made()
+
+    async def completes_anyway(*args: object, **kwargs: object) -> Any:
+        with contextlib.suppress(asyncio.CancelledError):  # the connection is made all the same
+            await asyncio.sleep(3600)
+        return made, None
+
+    async def scenario() -> None:
+        monkeypatch.setattr(asyncio.get_running_loop(), "create_connection", completes_anyway)
+        transport = AsyncioTransport()
+        async with client(transport) as http:
+            with pytest.raises(httpx.ConnectTimeout):
+                await http.get("http://127.0.0.1:9/", timeout=httpx.Timeout(5, connect=0.05))
+            assert await settle(lambda: made.closed)
+            assert transport._connecting == 0 and not transport._open
 
     run(scenario)
 

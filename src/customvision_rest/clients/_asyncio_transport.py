@@ -26,7 +26,7 @@ import sys
 import time
 import urllib.request
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 
 # Not a dependency of ours: every httpcore 1.x (which httpx 0.27 and 0.28 require) requires h11.
@@ -207,9 +207,7 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
             lambda: _Connection(self, origin, loop), host, port, ssl=context, server_hostname=host if context else None
         )
         try:
-            _, conn = await (opening if timeout is None else asyncio.wait_for(opening, timeout))
-        except asyncio.TimeoutError as exc:
-            raise httpx.ConnectTimeout("timed out connecting") from exc
+            _, conn = await (opening if timeout is None else _within(opening, timeout))
         except OSError as exc:  # ssl.SSLError and ssl.CertificateError are OSErrors
             raise httpx.ConnectError(str(exc) or type(exc).__name__) from exc
         return conn
@@ -507,6 +505,36 @@ async def _awaited(
         await waiter
     finally:
         timer.cancel()
+
+
+async def _within(opening: Coroutine[Any, Any, tuple[asyncio.Transport, _Connection]], timeout: float) -> Any:
+    """The connection ``opening`` makes, or ``ConnectTimeout`` after ``timeout`` seconds.
+
+    Not ``asyncio.wait_for``: up to Python 3.11 it can drop a connection made just as the time runs out, leaving
+    its socket open. Here a connection that completes after it was given up (or after the caller was cancelled)
+    is closed.
+    """
+    task = asyncio.ensure_future(opening)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=timeout)
+    except BaseException:
+        _give_up(task)
+        raise
+    if not done:
+        _give_up(task)
+        raise httpx.ConnectTimeout("timed out connecting")
+    return task.result()
+
+
+def _give_up(task: asyncio.Future[tuple[asyncio.Transport, _Connection]]) -> None:
+    task.cancel()
+    task.add_done_callback(_close_if_made)
+
+
+def _close_if_made(task: asyncio.Future[tuple[asyncio.Transport, _Connection]]) -> None:
+    if not task.cancelled() and task.exception() is None:
+        transport, _ = task.result()
+        transport.close()
 
 
 def _expire(waiter: asyncio.Future[None], error: type[httpx.TimeoutException]) -> None:
