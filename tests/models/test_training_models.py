@@ -404,3 +404,23 @@ def test_iteration_is_published() -> None:
     assert not Iteration.model_validate({**ITERATION, "publish_name": ""}).is_published
     multiclass = Iteration.model_validate({**ITERATION, "classificationType": "Multiclass"})
     assert multiclass.classification_type is Classifier.MULTICLASS
+
+
+def test_to_wire_json_is_to_wire_encoded() -> None:
+    tag = UUID(int=7)
+    batch = ImageFileCreateBatch.model_validate(
+        {
+            "images": [
+                {"name": "pomme é", "contents": b"\xff\xd8\xff" * 50, "tagIds": [tag], "futureField": [1, None]},
+                {
+                    "contents": b"\x89PNG",
+                    "regions": [{"tagId": tag, "left": 1e-07, "top": 0.1, "width": 1 / 3, "height": 0.5}],
+                },
+            ],
+            "metadata": {"camera": "front"},
+        }
+    )
+    encoded = batch.to_wire_json()
+    assert isinstance(encoded, bytes)
+    assert json.loads(encoded) == batch.to_wire()
+    assert base64.b64decode(json.loads(encoded)["images"][0]["contents"]) == b"\xff\xd8\xff" * 50

@@ -62,7 +62,6 @@ from .prediction import MAX_PREDICTION_IMAGE_BYTES
 if TYPE_CHECKING:
     import httpx
     import pydantic
-    import pydantic_core
     from pydantic import BaseModel
 
     from ..models import CustomVisionModel
@@ -105,7 +104,6 @@ if TYPE_CHECKING:
 else:
     # Imported by the first call that builds or reads a model: importing the client imports none of them.
     pydantic = lazy_module("pydantic")
-    pydantic_core = lazy_module("pydantic_core")
     models = lazy_module("customvision_rest.models.training")
     prediction_models = lazy_module("customvision_rest.models.prediction")
 
@@ -354,13 +352,13 @@ class TrainingOperations:
         self, name: str, project_id: Id, source: str, body: CustomVisionModel
     ) -> Operation[ImageCreateSummary]:
         # Uploads are safe to repeat: the service answers OKDuplicate for images it already has. The body is
-        # encoded once, straight from the models (the same JSON as to_wire()): a batch of 48 MB is then held
-        # once while in flight, not as base64 values plus the bytes of each attempt.
+        # encoded once: a batch of 48 MB is then held once while in flight, not as base64 values plus the bytes
+        # of each attempt.
         return Operation(
             name=name,
             method="POST",
             path=self._project_path(project_id, "images", source),
-            json=EncodedJson(pydantic_core.to_json(body, by_alias=True, exclude_none=True)),
+            json=EncodedJson(body.to_wire_json()),
             parse=parse_model(models.ImageCreateSummary),
             success=_BATCH_OK,
             repeatable=True,

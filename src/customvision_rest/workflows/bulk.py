@@ -31,7 +31,6 @@ from uuid import UUID
 from .._exceptions import ClientValidationError, OperationFailedError, describe_problem
 from ..core.lazy import lazy_module
 from ..core.operation import AsyncRunner, ClientMethod, Operation, SyncRunner, Workflow, call, type_argument
-from ..core.pipeline import encode_json
 from ..operations import (
     IMAGE_FORMATS,
     MB,
@@ -695,7 +694,7 @@ class _Upload:
         self.progress, self.concurrency = progress, concurrency
         self.total = len(images) if isinstance(images, Sized) else None
         # The body is {"images":[e1,e2,...],"metadata":{...}}: the envelope, the entries and the commas.
-        self.envelope = len(encode_json(models.ImageFileCreateBatch(images=[], metadata=metadata).to_wire()))
+        self.envelope = len(models.ImageFileCreateBatch(images=[], metadata=metadata).to_wire_json())
         self.report = UploadReport()
         self.sent = 0
         self.errors: list[Exception] = []
@@ -712,7 +711,7 @@ class _Upload:
             entry, name = _read_entry(item, position, self.common)
             self.report.read = position + 1
             entry_tags = set(entry.tag_ids or ()) | {r.tag_id for r in entry.regions or ()}
-            entry_size = len(encode_json(entry.model_copy(update={"contents": b""}).to_wire())) + _base64_size(
+            entry_size = len(entry.model_copy(update={"contents": b""}).to_wire_json()) + _base64_size(
                 len(entry.contents)
             )
             if pending.entries and (
