@@ -2,7 +2,7 @@
 
 Run on demand (never part of the test suite)::
 
-    python benchmarks/parse_models.py [--rounds 15] [--calls 40] [--imports 7] [--without-gc]
+    python benchmarks/parse_models.py [--rounds 15] [--calls 40] [--imports 7] [--without-gc] [--ladder]
 
 Parsing: one body of 256 images shaped as the real service writes them (``GetImages`` of the recordings:
 no-offset datetimes with 7 fractional digits, a tag each, signed addresses), every tenth image with two
@@ -18,7 +18,8 @@ call: for ours, each is a call out of pydantic-core into a validator written in 
 (``operations._common.parse_list(Image)`` on an ``httpx.Response``), so it includes every typed guarantee:
 UUIDs, UTC-aware datetimes, enums, lists never None. "msrest" is the deprecated SDK's deserializer (if
 installed). Imports: the CPU time of each import statement in a fresh interpreter, interleaved, ``--imports``
-times; the median and the minimum.
+times; the median and the minimum. ``--ladder`` adds what each typed guarantee costs: plain pydantic models of
+the same page, text ids and times first, gaining one guarantee of ours at a time, collector on and off.
 """
 
 from __future__ import annotations
@@ -95,6 +96,95 @@ def contenders(body: bytes) -> dict[str, Callable[[], Any]]:
     old = Deserializer(classes)
     found["msrest (old SDK)"] = lambda: old("[Image]", body, content_type="application/json")
     return found
+
+
+def ladder(body: bytes) -> dict[str, Callable[[], Any]]:
+    """Plain pydantic models of ``body`` that gain our typed guarantees one at a time, then ours itself.
+
+    The first rung is the least pydantic can do for this page (text ids and times, a missing list is ``None``,
+    unknown fields dropped): what it costs over ``json.loads`` is pydantic's own floor, whatever a library adds.
+    """
+    from datetime import datetime
+    from typing import Annotated, Literal
+
+    from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+    from pydantic.alias_generators import to_camel
+
+    from customvision_rest.models._base import OffsetlessUtcDatetime
+
+    def models(ids: Any, times: Any, *, lists_never_none: bool, keep_unknown: bool) -> Callable[[], Any]:
+        extra: Literal["allow", "ignore"] = "allow" if keep_unknown else "ignore"
+
+        class Base(BaseModel):
+            model_config = ConfigDict(alias_generator=to_camel, validate_by_name=True, extra=extra)
+
+        def listed(item: Any) -> Any:
+            if lists_never_none:
+                return Annotated[list[item], Field(default_factory=list)]
+            return Annotated[list[item] | None, Field(default=None)]
+
+        class Tag(Base):
+            tag_id: ids
+            tag_name: str
+            created: times
+
+        class Region(Base):
+            region_id: ids
+            tag_id: ids
+            tag_name: str
+            left: float
+            top: float
+            width: float
+            height: float
+
+        class Picture(Base):
+            id: ids
+            created: times
+            width: int
+            height: int
+            resized_image_uri: str
+            thumbnail_uri: str
+            original_image_uri: str
+            tags: listed(Tag)  # type: ignore[valid-type]
+            regions: listed(Region)  # type: ignore[valid-type]
+            metadata: dict[str, str] | None = None
+
+        read = TypeAdapter(list[Picture]).validate_json
+        return lambda: read(body)
+
+    ours = contenders(body)["ours"]
+    return {
+        "json.loads": lambda: json.loads(body),
+        "pydantic, text ids and times": models(str, str, lists_never_none=False, keep_unknown=False),
+        "+ UUID ids": models(uuid.UUID, str, lists_never_none=False, keep_unknown=False),
+        "+ datetimes (naive)": models(uuid.UUID, datetime, lists_never_none=False, keep_unknown=False),
+        "+ UTC datetimes": models(uuid.UUID, OffsetlessUtcDatetime, lists_never_none=False, keep_unknown=False),
+        "+ lists never None": models(uuid.UUID, OffsetlessUtcDatetime, lists_never_none=True, keep_unknown=False),
+        "+ unknown fields kept": models(uuid.UUID, OffsetlessUtcDatetime, lists_never_none=True, keep_unknown=True),
+        "ours": ours,
+    }
+
+
+def print_ladder(body: bytes, rounds: int, calls: int) -> None:
+    """Time :func:`ladder` interleaved, collector on then off, as ratios to json.loads."""
+    rungs = ladder(body)
+    for rung in rungs.values():
+        rung()
+    figures: dict[str, list[str]] = {name: [] for name in rungs}
+    for collector_on in (True, False):
+        if not collector_on:
+            gc.disable()
+        try:
+            samples = time_interleaved(rungs, rounds, calls)
+        finally:
+            gc.enable()
+        base = statistics.median(samples["json.loads"])
+        for name, times in samples.items():
+            figures[name].append(f"{statistics.median(times) * 1e3:6.3f} ms {statistics.median(times) / base:5.2f}x")
+    print(f"what each typed guarantee costs, {rounds} rounds (median, ratio to json.loads):")
+    print(f"  {'':<30} {'collector on':>17}   {'collector off':>17}")
+    for name, cells in figures.items():
+        print(f"  {name:<30} {cells[0]:>17}   {cells[1]:>17}")
 
 
 def check_same_results(body: bytes) -> None:
@@ -228,6 +318,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--calls", type=int, default=40, help="calls per contender per round")
     parser.add_argument("--imports", type=int, default=7, help="fresh interpreters per import statement (0: skip)")
     parser.add_argument("--without-gc", action="store_true", help="collector off while timing, as timeit does")
+    parser.add_argument("--ladder", action="store_true", help="also time plain pydantic gaining each guarantee")
     args = parser.parse_args(argv)
 
     body = page()
@@ -260,6 +351,8 @@ def main(argv: list[str] | None = None) -> None:
                 f"  {name:<18} {spent * 1e3:6.3f} ms in collections ({runs_per_call}), "
                 f"{containers:,} tracked containers per result"
             )
+    if args.ladder:
+        print_ladder(body, args.rounds, args.calls)
     if args.imports:
         print(f"import in a fresh interpreter: CPU time over {args.imports} interpreters each")
         for name, times in time_imports(args.imports).items():
