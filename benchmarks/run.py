@@ -509,6 +509,17 @@ def parse_rows(rounds: int, calls: int) -> list[Row]:
     return interleave("parse", "parse a 256-image page", racers, rounds, calls)
 
 
+def models_benchmark() -> list[str]:
+    """What ``benchmarks/parse_models.py --ladder`` prints (in a process of its own), for the page."""
+    out = subprocess.run(  # noqa: S603 - this interpreter, this folder's script
+        [sys.executable, str(ROOT / "benchmarks" / "parse_models.py"), "--ladder"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return (out.stdout or out.stderr).strip().splitlines()[-40:]
+
+
 def upload_memory(count: int, *, trace: bool = False) -> dict[str, Any]:
     """Peak RSS of ``upload_images`` of ``count`` generated images, in a fresh interpreter (MB); or, with
     ``trace``, what is still allocated once it returns, by file (tracemalloc)."""
@@ -666,7 +677,9 @@ def write_page(
     parses: list[Row],
     memory: dict[int, dict[str, Any]],
     notes: dict[str, str],
+    models_output: list[str],
     seconds: float,
+    load_at_start: float,
 ) -> list[str]:
     """Write docs/performance.md; return the goal lines, for the console."""
     lines = [
@@ -678,7 +691,7 @@ def write_page(
         "",
         f"- Command: `{command}` ({seconds:.0f} s)",
         f"- Machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}; load average at the start {os.getloadavg()[0]:.1f}",
+        f"Python {platform.python_version()}; load average at the start {load_at_start:.1f}",
         f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
         "- Servers: the in-process rows use an `httpx.MockTransport` (the old SDK a patched `requests` adapter) "
         "answering canned bodies; the loopback rows a canned HTTP/1.1 keep-alive server in its own process. "
@@ -767,13 +780,9 @@ def write_page(
             "that pydantic models of this page cost, whoever writes them. The ladder printed by "
             "`benchmarks/parse_models.py` below adds our guarantees to them one at a time."
         )
-    extra = ROOT / "benchmarks" / "parse_models.py"
-    if parses and extra.exists():
-        out = subprocess.run(  # noqa: S603 - this interpreter, this folder's script
-            [sys.executable, str(extra), "--ladder"], capture_output=True, text=True, check=False
-        )
+    if models_output:
         lines += ["", "`benchmarks/parse_models.py --ladder` (the models' own benchmark) printed:", "", "```text"]
-        lines += [*(out.stdout or out.stderr).strip().splitlines()[-40:], "```"]
+        lines += [*models_output, "```"]
 
     if memory:
         lines += [
@@ -844,7 +853,7 @@ def main() -> None:
     if options.upload_memory or options.upload_trace:
         _upload_memory_child(options.upload_memory or options.upload_trace, trace=bool(options.upload_trace))
         return
-    started = time.perf_counter()
+    started, load_at_start = time.perf_counter(), os.getloadavg()[0]
     rounds = options.rounds or (3 if options.quick else 9)
     sections = set(options.only or SECTIONS)
     out = options.out or (None if options.quick or options.only else DOC)
@@ -887,6 +896,7 @@ def main() -> None:
     loop.close()
     announce("parse", "parsing")
     parses = parse_rows(rounds, 8 if options.quick else 80) if "parse" in sections else []
+    models_output = models_benchmark() if parses else []
     announce("memory", "upload memory")
     counts = (1_000,) if options.quick and not options.only else (1_000, 10_000)
     memory = {count: upload_memory(count) for count in counts} if "memory" in sections else {}
@@ -901,8 +911,9 @@ def main() -> None:
         )
     command = " ".join(["python benchmarks/run.py", *sys.argv[1:]])
     target = out or Path(os.devnull)
+    seconds = time.perf_counter() - started
     goals = write_page(
-        target, command, imports, first_calls, calls, parses, memory, notes, time.perf_counter() - started
+        target, command, imports, first_calls, calls, parses, memory, notes, models_output, seconds, load_at_start
     )
     print("\n".join(goals))
     if out is not None:
