@@ -98,70 +98,75 @@ def contenders(body: bytes) -> dict[str, Callable[[], Any]]:
     return found
 
 
-def ladder(body: bytes) -> dict[str, Callable[[], Any]]:
-    """Plain pydantic models of ``body`` that gain our typed guarantees one at a time, then ours itself.
+def pydantic_reader(
+    body: bytes, ids: Any = str, times: Any = str, *, lists_never_none: bool = False, keep_unknown: bool = False
+) -> Callable[[], Any]:
+    """Plain pydantic models of ``body`` with only the guarantees asked for; by default none of ours.
 
-    The first rung is the least pydantic can do for this page (text ids and times, a missing list is ``None``,
-    unknown fields dropped): what it costs over ``json.loads`` is pydantic's own floor, whatever a library adds.
+    With none (text ids and times, a missing list is ``None``, unknown fields dropped) this is the least pydantic
+    models of this page cost: what they add over ``json.loads`` is pydantic's own floor, whatever a library adds.
     """
-    from datetime import datetime
     from typing import Annotated, Literal
 
     from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
     from pydantic.alias_generators import to_camel
 
+    extra: Literal["allow", "ignore"] = "allow" if keep_unknown else "ignore"
+
+    class Base(BaseModel):
+        model_config = ConfigDict(alias_generator=to_camel, validate_by_name=True, extra=extra)
+
+    def listed(item: Any) -> Any:
+        if lists_never_none:
+            return Annotated[list[item], Field(default_factory=list)]
+        return Annotated[list[item] | None, Field(default=None)]
+
+    class Tag(Base):
+        tag_id: ids
+        tag_name: str
+        created: times
+
+    class Region(Base):
+        region_id: ids
+        tag_id: ids
+        tag_name: str
+        left: float
+        top: float
+        width: float
+        height: float
+
+    class Picture(Base):
+        id: ids
+        created: times
+        width: int
+        height: int
+        resized_image_uri: str
+        thumbnail_uri: str
+        original_image_uri: str
+        tags: listed(Tag)  # type: ignore[valid-type]
+        regions: listed(Region)  # type: ignore[valid-type]
+        metadata: dict[str, str] | None = None
+
+    read = TypeAdapter(list[Picture]).validate_json
+    return lambda: read(body)
+
+
+def ladder(body: bytes) -> dict[str, Callable[[], Any]]:
+    """:func:`pydantic_reader` gaining our typed guarantees one at a time, between ``json.loads`` and ours."""
+    from datetime import datetime
+
     from customvision_rest.models._base import OffsetlessUtcDatetime
 
-    def models(ids: Any, times: Any, *, lists_never_none: bool, keep_unknown: bool) -> Callable[[], Any]:
-        extra: Literal["allow", "ignore"] = "allow" if keep_unknown else "ignore"
-
-        class Base(BaseModel):
-            model_config = ConfigDict(alias_generator=to_camel, validate_by_name=True, extra=extra)
-
-        def listed(item: Any) -> Any:
-            if lists_never_none:
-                return Annotated[list[item], Field(default_factory=list)]
-            return Annotated[list[item] | None, Field(default=None)]
-
-        class Tag(Base):
-            tag_id: ids
-            tag_name: str
-            created: times
-
-        class Region(Base):
-            region_id: ids
-            tag_id: ids
-            tag_name: str
-            left: float
-            top: float
-            width: float
-            height: float
-
-        class Picture(Base):
-            id: ids
-            created: times
-            width: int
-            height: int
-            resized_image_uri: str
-            thumbnail_uri: str
-            original_image_uri: str
-            tags: listed(Tag)  # type: ignore[valid-type]
-            regions: listed(Region)  # type: ignore[valid-type]
-            metadata: dict[str, str] | None = None
-
-        read = TypeAdapter(list[Picture]).validate_json
-        return lambda: read(body)
-
-    ours = contenders(body)["ours"]
+    utc = OffsetlessUtcDatetime
     return {
         "json.loads": lambda: json.loads(body),
-        "pydantic, text ids and times": models(str, str, lists_never_none=False, keep_unknown=False),
-        "+ UUID ids": models(uuid.UUID, str, lists_never_none=False, keep_unknown=False),
-        "+ datetimes (naive)": models(uuid.UUID, datetime, lists_never_none=False, keep_unknown=False),
-        "+ UTC datetimes": models(uuid.UUID, OffsetlessUtcDatetime, lists_never_none=False, keep_unknown=False),
-        "+ lists never None": models(uuid.UUID, OffsetlessUtcDatetime, lists_never_none=True, keep_unknown=False),
-        "+ unknown fields kept": models(uuid.UUID, OffsetlessUtcDatetime, lists_never_none=True, keep_unknown=True),
-        "ours": ours,
+        "pydantic, text ids and times": pydantic_reader(body),
+        "+ UUID ids": pydantic_reader(body, uuid.UUID),
+        "+ datetimes (naive)": pydantic_reader(body, uuid.UUID, datetime),
+        "+ UTC datetimes": pydantic_reader(body, uuid.UUID, utc),
+        "+ lists never None": pydantic_reader(body, uuid.UUID, utc, lists_never_none=True),
+        "+ unknown fields kept": pydantic_reader(body, uuid.UUID, utc, lists_never_none=True, keep_unknown=True),
+        "ours": contenders(body)["ours"],
     }
 
 
